@@ -1,0 +1,113 @@
+# AIMS developer commands. `make help` lists them.
+#
+# Everything runs through the project's virtual environment in .venv, which `make .venv` creates
+# (and re-installs whenever pyproject.toml changes). No server is needed for `make run`: without
+# DATABASE_URL / REDIS_URL the app uses SQLite and a filesystem Celery broker under data/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MIN_PYTHON := 3.12
+
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Fails with a clear message unless the interpreter given as $(1) is Python >= MIN_PYTHON.
+define check_python
+	@$(1) -c 'import sys; sys.exit(0 if sys.version_info >= tuple(map(int, "$(MIN_PYTHON)".split("."))) else 1)' 2>/dev/null || { \
+		echo "error: AIMS needs Python >= $(MIN_PYTHON), but '$(1)' is: $$($(1) --version 2>&1 || echo 'not runnable')." >&2; \
+		echo "       Install Python $(MIN_PYTHON) (the repo's .python-version asks pyenv for it: 'pyenv install $(MIN_PYTHON)')," >&2; \
+		echo "       or point make at one: make PYTHON=/path/to/python$(MIN_PYTHON) ...$(2)" >&2; \
+		exit 1; }
+endef
+
+.PHONY: help venv .venv run test lint format worker beat migrate shell bench audit clean distclean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_. -]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+# --- Virtual environment ---------------------------------------------------------------------------------
+# .venv is phony; the real target is the stamp file, rebuilt when pyproject.toml is newer than it.
+venv .venv: $(STAMP) ## Create .venv and install the project with its dev extras
+
+$(STAMP): pyproject.toml
+	$(call check_python,$(PYTHON))
+	@if [ -x $(BIN)/python ]; then \
+		echo "Using the existing $(VENV) ($$($(BIN)/python --version))"; \
+	else \
+		echo "Creating $(VENV) with $$($(PYTHON) --version)"; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+	$(call check_python,$(BIN)/python, (or delete $(VENV): make distclean))
+	$(BIN)/python -m pip install --no-input -e '.[dev]'
+	@touch $(STAMP)
+
+# --- Running ---------------------------------------------------------------------------------------------
+# DEBUG=1 unless given (make run DEBUG=0, or DEBUG in the environment).
+run: export DEBUG ?= 1
+run: $(STAMP) ## Migrate, load the demo data and start web + Celery worker + beat (Ctrl-C stops all)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  AIMS is starting on http://127.0.0.1:8000/"
+	@echo
+	@echo "  Demo logins, all with password 'aims-demo':"
+	@echo "    Northwind Health:  admin, officer, contributor, auditor, viewer"
+	@echo "    Contoso Lending:   officer2"
+	@echo
+	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
+	@echo
+	$(BIN)/honcho -f Procfile.dev start
+
+worker: $(STAMP) ## Start only a Celery worker (queues celery and pdf)
+	$(BIN)/celery -A aims worker -l info --concurrency 2 -Q celery,pdf
+
+beat: $(STAMP) ## Start only Celery beat
+	$(BIN)/celery -A aims beat -l info
+
+migrate: $(STAMP) ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+shell: $(STAMP) ## Open a Django shell
+	$(BIN)/python manage.py shell
+
+# --- Quality ---------------------------------------------------------------------------------------------
+# pytest's own exit code is make's: 5 (no tests collected) fails like any other non-zero code.
+test: $(STAMP) ## Run the tests (extra pytest arguments: make test PYTEST_ARGS='-k risk -x')
+	DJANGO_SETTINGS_MODULE=aims.settings_test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Check lint and formatting with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format with ruff and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## Run the benchmarks in bench/run.py, if there are any (arguments: BENCH_ARGS=...)
+	@if [ -f bench/run.py ]; then \
+		$(BIN)/python bench/run.py $(BENCH_ARGS); \
+	else \
+		echo "There is no benchmark yet (bench/run.py does not exist)."; \
+	fi
+
+audit: $(STAMP) ## Check installed dependencies for known vulnerabilities (pip-audit; needs network)
+	@$(BIN)/python -m pip_audit --version >/dev/null 2>&1 || $(BIN)/python -m pip install --no-input pip-audit
+	$(BIN)/python -m pip_audit --skip-editable
+
+# --- Cleaning --------------------------------------------------------------------------------------------
+clean: ## Remove caches and build output (keeps .venv and data/)
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
+	find . -path ./$(VENV) -prune -o -type f -name '*.py[co]' -print0 | xargs -0 rm -f
+	rm -rf .pytest_cache .ruff_cache .coverage htmlcov build dist *.egg-info
+
+distclean: clean ## Also remove .venv (data/ is kept)
+	rm -rf $(VENV)

@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import views
+
+router = SimpleRouter()
+router.register("members", views.MembershipViewSet, basename="membership")
+router.register("tokens", views.ApiTokenViewSet, basename="apitoken")
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    *router.urls,
+]

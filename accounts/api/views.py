@@ -1,0 +1,110 @@
+"""Token exchange, ``/me/`` and the organisation's members and tokens."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.api.serializers import (
+    ApiTokenSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    TokenObtainInputSerializer,
+    TokenObtainOutputSerializer,
+)
+from accounts.models import ApiToken, Membership
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: field errors as JSON"),
+    401: OpenApiResponse(description="Not authenticated"),
+    403: OpenApiResponse(description="Your role does not allow this"),
+    404: OpenApiResponse(description="Not found in your organisation"),
+}
+
+
+class TokenObtainThrottle(AnonRateThrottle):
+    rate = "30/minute"
+
+
+class TokenObtainView(APIView):
+    """Exchange a username, password and organisation slug for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenObtainThrottle]
+
+    @extend_schema(
+        request=TokenObtainInputSerializer,
+        responses={201: TokenObtainOutputSerializer, 400: ERRORS[400]},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        data = TokenObtainInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, key = services.api_token_obtain(
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+            organisation_slug=data.validated_data.get("organisation", ""),
+            read_only=data.validated_data["read_only"],
+        )
+        return Response(
+            {"token": key, "organisation": token.organisation.slug, "read_only": token.read_only},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MeView(APIView):
+    """Who you are, in which organisation, with which role."""
+
+    allow_any_member = True
+
+    @extend_schema(responses={200: MeSerializer, 401: ERRORS[401]}, tags=["auth"])
+    def get(self, request):
+        membership = request.membership
+        return Response(
+            MeSerializer(
+                {
+                    "user": request.user,
+                    "organisation": membership.organisation,
+                    "role": membership.role,
+                    "read_only_token": bool(getattr(request.auth, "read_only", False)),
+                }
+            ).data
+        )
+
+
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Members of your organisation and their roles (read-only here; administrators manage them in the UI)."""
+
+    queryset = Membership.objects.select_related("user")
+    serializer_class = MembershipSerializer
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    ordering_fields = ["user__username", "role", "created_at"]
+    filterset_fields = ["role"]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(organisation=self.request.organisation)
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your own API tokens in this organisation. Keys are never shown again; revoke with ``/revoke/``."""
+
+    queryset = ApiToken.objects.all()
+    serializer_class = ApiTokenSerializer
+    permission_actions = {"revoke": "view"}  # revoking your own token needs only membership
+    filterset_fields = ["read_only"]
+    ordering_fields = ["created_at", "last_used_at"]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(user=self.request.user, organisation=self.request.organisation)
+
+    @extend_schema(request=None, responses={200: ApiTokenSerializer, 404: ERRORS[404]})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = services.api_token_revoke(actor=request.user, token=self.get_object())
+        return Response(ApiTokenSerializer(token).data)

@@ -1,0 +1,42 @@
+"""``Authorization: Token <key>`` authentication against hashed, revocable, organisation-bound tokens."""
+
+from rest_framework import authentication, exceptions
+
+from accounts.models import ApiToken, Membership
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Invalid token header: expected 'Token <key>'.")
+        try:
+            key = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed("Invalid token header.") from None
+        token = (
+            ApiToken.objects.active()
+            .select_related("user", "organisation")
+            .filter(key_hash=ApiToken.hash_key(key))
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        membership = Membership.objects.filter(user=token.user, organisation=token.organisation).first()
+        if membership is None:
+            # The user left the organisation: the token dies with the membership.
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        token.mark_used()
+        user = token.user
+        user.__dict__.setdefault("_aims_roles", {})[token.organisation_id] = membership.role
+        # The token decides the organisation for this request, whatever the session says.
+        request._request.membership = membership
+        request._request.organisation = token.organisation
+        return user, token
+
+    def authenticate_header(self, request):
+        return self.keyword

@@ -1,0 +1,30 @@
+"""Reads about users, organisations and memberships."""
+
+from accounts.models import ApiToken, Membership
+
+
+def memberships_for_user(user):
+    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def current_membership(user, organisation_id):
+    """The membership for the session's organisation, or the user's first one; ``None`` when they have none."""
+    memberships = list(memberships_for_user(user))
+    if not memberships:
+        return None
+    for membership in memberships:
+        if str(membership.organisation_id) == str(organisation_id):
+            break
+    else:
+        membership = memberships[0]
+    # Prime the permission module's cache so the first can() of the request costs no query.
+    user.__dict__.setdefault("_aims_roles", {})[membership.organisation_id] = membership.role
+    return membership
+
+
+def membership_list(organisation):
+    return Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__username")
+
+
+def api_tokens_for_user(user, organisation):
+    return ApiToken.objects.filter(user=user, organisation=organisation).order_by("-created_at")

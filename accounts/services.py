@@ -1,0 +1,138 @@
+"""Every change to organisations, memberships and API tokens goes through these functions."""
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import ApiToken, Membership, Organisation, User
+from aims.permissions import can, forget_roles
+from aims.roles import Role
+from aims.services import ServiceError, delete_with_history, save_with_history
+
+
+class PermissionDenied(ServiceError):
+    """The actor's role does not allow the change."""
+
+
+def _require(actor, action, obj_or_model, organisation) -> None:
+    if not can(actor, action, obj_or_model, organisation):
+        raise PermissionDenied("You are not allowed to do this in this organisation.")
+
+
+@transaction.atomic
+def organisation_create(*, name: str, creator: User | None, slug: str = "", time_zone: str = "UTC") -> Organisation:
+    """Create an organisation; its creator, when given, becomes its administrator."""
+    organisation = Organisation(name=name, slug=slug or slugify(name)[:80], time_zone=time_zone)
+    save_with_history(organisation, actor=creator, reason="Organisation created")
+    if creator is not None:
+        membership = Membership(user=creator, organisation=organisation, role=Role.ADMIN)
+        save_with_history(membership, actor=creator, reason="Creator becomes administrator")
+        forget_roles(creator)
+    return organisation
+
+
+@transaction.atomic
+def membership_add(*, actor: User, organisation: Organisation, user: User, role: str) -> Membership:
+    _require(actor, "manage", Membership, organisation)
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ServiceError(f"{user.username} is already a member.", field="user")
+    membership = Membership(organisation=organisation, user=user, role=role)
+    return save_with_history(membership, actor=actor, reason=f"Added as {membership.get_role_display()}")
+
+
+def _ensure_an_admin_remains(membership: Membership, new_role: str | None) -> None:
+    if membership.role != Role.ADMIN or new_role == Role.ADMIN:
+        return
+    others = Membership.objects.filter(organisation=membership.organisation, role=Role.ADMIN).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ServiceError("An organisation needs at least one administrator.", field="role", conflict=True)
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    _require(actor, "manage", membership, membership.organisation)
+    if role not in Role.values:
+        raise ServiceError(f"{role!r} is not a role.", field="role")
+    _ensure_an_admin_remains(membership, role)
+    old = membership.get_role_display()
+    membership.role = role
+    save_with_history(membership, actor=actor, reason=f"Role changed from {old} to {membership.get_role_display()}")
+    forget_roles(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    _require(actor, "manage", membership, membership.organisation)
+    _ensure_an_admin_remains(membership, None)
+    # Tokens are bound to the membership's organisation: they stop working with it.
+    ApiToken.objects.active().filter(user=membership.user, organisation=membership.organisation).update(
+        revoked_at=timezone.now()
+    )
+    delete_with_history(membership, actor=actor, reason="Removed from the organisation")
+    forget_roles(membership.user)
+
+
+@transaction.atomic
+def api_token_create(*, user: User, organisation: Organisation, name: str = "API token", read_only: bool = False):
+    """Create a token for ``user`` in ``organisation``; returns ``(token, key)``. The key is never stored."""
+    if not can(user, "view", Organisation, organisation):
+        raise PermissionDenied("You are not a member of this organisation.")
+    key = ApiToken.generate_key()
+    token = ApiToken.objects.create(
+        user=user,
+        organisation=organisation,
+        name=(name or "API token")[:100],
+        read_only=read_only,
+        prefix=key[: ApiToken.PREFIX_LENGTH],
+        key_hash=ApiToken.hash_key(key),
+    )
+    return token, key
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token: its owner may, and so may the organisation's administrators."""
+    if token.user_id != actor.pk:
+        _require(actor, "manage", ApiToken, token.organisation)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_obtain(*, username: str, password: str, organisation_slug: str = "", read_only: bool = False):
+    """Exchange credentials for a token in one of the user's organisations; returns ``(token, key)``."""
+    user = authenticate(username=username, password=password)
+    if user is None:
+        raise ServiceError("Unable to sign in with these credentials.", field="non_field_errors")
+    memberships = Membership.objects.filter(user=user).select_related("organisation")
+    if organisation_slug:
+        membership = memberships.filter(organisation__slug=organisation_slug).first()
+        if membership is None:
+            raise ServiceError("You are not a member of an organisation with this slug.", field="organisation")
+    else:
+        found = list(memberships[:2])
+        if not found:
+            raise ServiceError("You are not a member of any organisation.", field="organisation")
+        if len(found) > 1:
+            raise ServiceError("You belong to several organisations: name one by its slug.", field="organisation")
+        membership = found[0]
+    return api_token_create(
+        user=user, organisation=membership.organisation, name="Obtained through the API", read_only=read_only
+    )
+
+
+@transaction.atomic
+def member_invite(*, actor: User, organisation: Organisation, username: str, email: str, role: str) -> Membership:
+    """Add an existing user, or create an account (no usable password yet) and add it."""
+    _require(actor, "manage", Membership, organisation)
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        if not email:
+            raise ServiceError("A new account needs an email address for its invitation.", field="email")
+        user = User(username=username, email=email)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    return membership_add(actor=actor, organisation=organisation, user=user, role=role)

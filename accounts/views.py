@@ -1,0 +1,145 @@
+"""Browser pages for signing in, switching organisation, members and API tokens. Thin: services decide."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import ApiTokenForm, LoginForm, MemberAddForm, MemberRoleForm
+from accounts.middleware import SESSION_KEY
+from accounts.models import ApiToken, Membership
+from aims.forms import apply_service_error
+from aims.permissions import can
+from aims.roles import ROLE_MEANINGS, Role
+from aims.services import ServiceError
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+@login_required
+def switch_organisation(request, slug):
+    """Make another of the user's organisations current. Not a member: 404, as for any other object."""
+    membership = get_object_or_404(selectors.memberships_for_user(request.user), organisation__slug=slug)
+    request.session[SESSION_KEY] = str(membership.organisation_id)
+    messages.success(request, f"You are now working in {membership.organisation.name}.")
+    return redirect("dashboard")
+
+
+def _require_manage(request):
+    if request.organisation is None or not can(request.user, "manage", Membership, request.organisation):
+        raise PermissionDenied
+
+
+@login_required
+def member_list(request):
+    if request.organisation is None:
+        raise Http404
+    manage = can(request.user, "manage", Membership, request.organisation)
+    form = MemberAddForm()
+    if request.method == "POST":
+        _require_manage(request)
+        form = MemberAddForm(request.POST)
+        if form.is_valid():
+            try:
+                membership = services.member_invite(
+                    actor=request.user, organisation=request.organisation, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                apply_service_error(form, exc)
+            else:
+                if not membership.user.has_usable_password() and membership.user.email:
+                    reset = PasswordResetForm({"email": membership.user.email})
+                    if reset.is_valid():
+                        reset.save(
+                            request=request,
+                            use_https=request.is_secure(),
+                            subject_template_name="accounts/invite_subject.txt",
+                            email_template_name="accounts/invite_email.txt",
+                        )
+                messages.success(request, f"{membership.user.username} added as {membership.get_role_display()}.")
+                return redirect("accounts:members")
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "memberships": selectors.membership_list(request.organisation),
+            "form": form,
+            "can_manage": manage,
+            "roles": [(value, label, ROLE_MEANINGS[value]) for value, label in Role.choices],
+            "role_form": MemberRoleForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def member_change_role(request, pk):
+    membership = get_object_or_404(selectors.membership_list(request.organisation), pk=pk)
+    _require_manage(request)
+    form = MemberRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+            messages.success(request, f"{membership.user.username} is now {membership.get_role_display()}.")
+        except ServiceError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Choose a valid role.")
+    return redirect("accounts:members")
+
+
+@require_POST
+@login_required
+def member_remove(request, pk):
+    membership = get_object_or_404(selectors.membership_list(request.organisation), pk=pk)
+    _require_manage(request)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+        messages.success(request, f"{membership.user.username} was removed.")
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:members")
+
+
+@login_required
+def token_list(request):
+    if request.organisation is None:
+        raise Http404
+    form = ApiTokenForm()
+    new_key = None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            token, new_key = services.api_token_create(
+                user=request.user, organisation=request.organisation, **form.cleaned_data
+            )
+            messages.success(request, f"Token “{token.name}” created. Copy the key now: it is not shown again.")
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "tokens": selectors.api_tokens_for_user(request.user, request.organisation),
+            "form": form,
+            "new_key": new_key,
+        },
+    )
+
+
+@require_POST
+@login_required
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, organisation=request.organisation)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:tokens")

@@ -1,0 +1,36 @@
+"""JSON errors for every API failure: 400 with field errors, 401, 403, 404, 409 — never an HTML page."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from aims.jobs import BrokerUnavailable
+from aims.services import ServiceError
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the record."
+    default_code = "conflict"
+
+
+def _django_validation_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        detail = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+    else:
+        detail = {"non_field_errors": exc.messages}
+    return exceptions.ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        exc = Conflict(detail=" ".join(exc.messages)) if exc.conflict else exceptions.ValidationError(exc.as_detail())
+    elif isinstance(exc, DjangoValidationError):
+        exc = _django_validation_to_drf(exc)
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict(detail="The record conflicts with an existing one (a reference or name already in use).")
+    elif isinstance(exc, BrokerUnavailable):
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    return drf_exception_handler(exc, context)

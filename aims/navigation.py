@@ -1,0 +1,62 @@
+"""The product's navigation areas. Apps add their pages to an area from ``AppConfig.ready``.
+
+The areas are fixed so the layout stays the same as the product grows; an area no app has filled yet
+is shown as not available rather than hidden, so users see where the product is going.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str
+    icon: str = ""
+
+
+AREAS: list[tuple[str, str, str]] = [
+    ("dashboard", "Dashboard", "speedometer2"),
+    ("inventory", "Inventory", "boxes"),
+    ("risks", "Risks", "exclamation-triangle"),
+    ("controls", "Controls", "shield-check"),
+    ("audits", "Audits", "clipboard-check"),
+    ("reviews", "Reviews", "calendar-check"),
+    ("reports", "Reports", "file-earmark-text"),
+    ("settings", "Settings", "gear"),
+]
+
+_LINKS: dict[str, list[NavLink]] = {
+    "dashboard": [NavLink("Dashboard", "dashboard")],
+    "settings": [
+        NavLink("Members and roles", "accounts:members", "people"),
+        NavLink("API tokens", "accounts:tokens", "key"),
+        NavLink("Change password", "accounts:password-change", "lock"),
+        NavLink("API documentation", "swagger-ui", "braces"),
+    ],
+}
+
+
+def register_nav(area: str, link: NavLink) -> None:
+    links = _LINKS.setdefault(area, [])
+    if link not in links:
+        links.append(link)
+
+
+def navigation(current_path: str) -> list[dict]:
+    result = []
+    for key, label, icon in AREAS:
+        links = []
+        for link in _LINKS.get(key, []):
+            try:
+                url = reverse(link.url_name)
+            except NoReverseMatch:
+                continue
+            links.append({"label": link.label, "url": url, "icon": link.icon})
+        active = any(
+            current_path == item["url"] or (item["url"] != "/" and current_path.startswith(item["url"]))
+            for item in links
+        )
+        result.append({"key": key, "label": label, "icon": icon, "links": links, "active": active})
+    return result

@@ -1,0 +1,61 @@
+"""Platform pages: dashboard, health check, error pages and the shared History tab."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from aims.dashboard import dashboard_panels
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def dashboard(request):
+    """The organisation's overview; each app contributes panels through ``aims.dashboard``."""
+    return render(request, "aims/dashboard.html", {"panels": dashboard_panels(request)})
+
+
+def _broker_ok() -> tuple[bool, str]:
+    from aims.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True, "ok"
+    except Exception as exc:  # noqa: BLE001 — any failure means "unhealthy", reported as text
+        return False, type(exc).__name__
+
+
+@never_cache
+def health(request):
+    """For load balancers: 200 when the database and the broker answer, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["database"] = type(exc).__name__
+    checks["broker"] = _broker_ok()[1]
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unhealthy", "checks": checks, "version": settings.AIMS_VERSION},
+        status=200 if healthy else 503,
+    )
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)

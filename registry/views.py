@@ -1,0 +1,110 @@
+"""Inventory pages. Thin: the generic register views do the work; services make the changes."""
+
+from aims.crud import Column, RegisterDeleteView, RegisterDetailView, RegisterFormView, RegisterListView, Tab
+from registry import services
+from registry.filtersets import AISystemFilterSet
+from registry.forms import AISystemForm
+from registry.models import AISystem, Classification, DatasetUsage, ModelVersion
+
+AI_SYSTEM_EXPORT = [
+    ("Reference", "reference"),
+    ("Name", "name"),
+    ("Description", "description"),
+    ("Intended purpose", "intended_purpose"),
+    ("Intended users", "intended_users"),
+    ("Foreseeable misuse", "foreseeable_misuse"),
+    ("Affected persons", "affected_persons"),
+    ("Business owner", "business_owner.username"),
+    ("Technical owner", "technical_owner.username"),
+    ("Business unit", "business_unit"),
+    ("Our role", "operator_role"),
+    ("Lifecycle stage", "lifecycle_stage"),
+    ("Deployment status", "deployment_status"),
+    ("Deployment date", "deployment_date"),
+    ("AI techniques", "ai_techniques"),
+    ("Automation level", "automation_level"),
+    ("Human oversight", "human_oversight"),
+    ("Geography", "geography"),
+    ("Criticality", "criticality"),
+    ("In scope", "in_scope"),
+    ("Scope justification", "scope_justification"),
+    ("Review cadence (months)", "review_cadence_months"),
+    ("Last reviewed", "last_reviewed"),
+    ("Next review", "next_review"),
+    ("EU AI Act tier", "eu_tier"),
+    ("Reassessment required", "reassessment_required"),
+    ("Tags", "tags"),
+]
+
+
+class AISystemMixin:
+    model = AISystem
+    url_base = "registry:aisystem"
+
+    def base_queryset(self):
+        return AISystem.objects.select_related("business_owner", "technical_owner")
+
+
+class AISystemListView(AISystemMixin, RegisterListView):
+    title = "AI system inventory"
+    filterset_class = AISystemFilterSet
+    export_fields = AI_SYSTEM_EXPORT
+    columns = [
+        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
+        Column("name", "Name", sort="name", template="registry/cells/name.html"),
+        Column("business_owner", "Owner", sort="business_owner__username", template="registry/cells/owner.html"),
+        Column("lifecycle_stage", "Stage", sort="lifecycle_stage"),
+        Column("eu_tier", "EU AI Act tier", sort="eu_tier", template="registry/cells/tier.html"),
+        Column("in_scope", "In scope", sort="in_scope", template="registry/cells/in_scope.html"),
+        Column("next_review", "Next review", sort="next_review", template="registry/cells/next_review.html"),
+        Column(
+            "reassessment_required",
+            "Reassess",
+            sort="reassessment_required",
+            template="registry/cells/reassessment.html",
+        ),
+    ]
+
+
+class AISystemDetailView(AISystemMixin, RegisterDetailView):
+    template_name = "registry/aisystem_detail.html"
+    tabs = [
+        Tab("overview", "Overview", "registry/tabs/aisystem_overview.html"),
+        Tab("data", "Data", "registry/tabs/aisystem_data.html"),
+        Tab("models", "Models", "registry/tabs/aisystem_models.html"),
+        Tab("suppliers", "Suppliers", "registry/tabs/aisystem_suppliers.html"),
+        Tab("classification", "EU AI Act", "registry/tabs/aisystem_classification.html"),
+    ]
+
+    def base_queryset(self):
+        return super().base_queryset().prefetch_related("suppliers", "depends_on", "dependants")
+
+    def tab_context(self, obj, tab_key):
+        if tab_key == "data":
+            return {"usages": DatasetUsage.objects.filter(ai_system=obj).select_related("dataset", "dataset__supplier")}
+        if tab_key == "models":
+            return {
+                "versions": ModelVersion.objects.filter(deployed_in=obj)
+                .select_related("model", "approved_by")
+                .prefetch_related("metrics")
+            }
+        if tab_key == "classification":
+            return {"classifications": Classification.objects.filter(ai_system=obj).select_related("classified_by")}
+        return {}
+
+
+class AISystemFormView(AISystemMixin, RegisterFormView):
+    form_class = AISystemForm
+
+    def create(self, form):
+        return services.ai_system_register(
+            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
+        )
+
+    def update(self, obj, form):
+        return services.ai_system_update(actor=self.request.user, system=obj, data=form.service_data())
+
+
+class AISystemDeleteView(AISystemMixin, RegisterDeleteView):
+    def delete(self, obj):
+        services.ai_system_delete(actor=self.request.user, system=obj)
