@@ -15,6 +15,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MIN_PYTHON := 3.12
 
+# Commands that use the app's configuration run through honcho, which loads .env when it exists,
+# so `make migrate` and the processes of `make run` see the same settings. Tests ignore .env.
+ENVRUN := $(BIN)/honcho run --
+
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
@@ -51,11 +55,13 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # --- Running ---------------------------------------------------------------------------------------------
-# DEBUG=1 unless given (make run DEBUG=0, or DEBUG in the environment).
-run: export DEBUG ?= 1
+# These development targets run with DEBUG=1 unless told otherwise (make run DEBUG=0, DEBUG in the
+# environment, or DEBUG in .env).
+run worker beat migrate shell: export DEBUG ?= 1
+
 run: $(STAMP) ## Migrate, load the demo data and start web + Celery worker + beat (Ctrl-C stops all)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(ENVRUN) $(BIN)/python manage.py migrate --noinput
+	$(ENVRUN) $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "  AIMS is starting on http://127.0.0.1:8000/"
 	@echo
@@ -68,16 +74,16 @@ run: $(STAMP) ## Migrate, load the demo data and start web + Celery worker + bea
 	$(BIN)/honcho -f Procfile.dev start
 
 worker: $(STAMP) ## Start only a Celery worker (queues celery and pdf)
-	$(BIN)/celery -A aims worker -l info --concurrency 2 -Q celery,pdf
+	$(ENVRUN) $(BIN)/celery -A aims worker -l info --concurrency 2 -Q celery,pdf
 
 beat: $(STAMP) ## Start only Celery beat
-	$(BIN)/celery -A aims beat -l info
+	$(ENVRUN) $(BIN)/celery -A aims beat -l info
 
 migrate: $(STAMP) ## Apply database migrations
-	$(BIN)/python manage.py migrate --noinput
+	$(ENVRUN) $(BIN)/python manage.py migrate --noinput
 
 shell: $(STAMP) ## Open a Django shell
-	$(BIN)/python manage.py shell
+	$(ENVRUN) $(BIN)/python manage.py shell
 
 # --- Quality ---------------------------------------------------------------------------------------------
 # pytest's own exit code is make's: 5 (no tests collected) fails like any other non-zero code.
@@ -107,7 +113,7 @@ audit: $(STAMP) ## Check installed dependencies for known vulnerabilities (pip-a
 clean: ## Remove caches and build output (keeps .venv and data/)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
 	find . -path ./$(VENV) -prune -o -type f -name '*.py[co]' -print0 | xargs -0 rm -f
-	rm -rf .pytest_cache .ruff_cache .coverage htmlcov build dist *.egg-info
+	rm -rf .pytest_cache .ruff_cache .hypothesis .coverage htmlcov build dist *.egg-info
 
 distclean: clean ## Also remove .venv (data/ is kept)
 	rm -rf $(VENV)

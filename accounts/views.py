@@ -81,6 +81,17 @@ def member_list(request):
     )
 
 
+def isolation_model(model):
+    """Names the model a function view looks up by ``pk`` (read by the generated isolation test)."""
+
+    def decorate(view):
+        view.isolation_model = model
+        return view
+
+    return decorate
+
+
+@isolation_model(Membership)
 @require_POST
 @login_required
 def member_change_role(request, pk):
@@ -98,6 +109,7 @@ def member_change_role(request, pk):
     return redirect("accounts:members")
 
 
+@isolation_model(Membership)
 @require_POST
 @login_required
 def member_remove(request, pk):
@@ -136,6 +148,7 @@ def token_list(request):
     )
 
 
+@isolation_model(ApiToken)
 @require_POST
 @login_required
 def token_revoke(request, pk):

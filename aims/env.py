@@ -63,7 +63,7 @@ def env_secret(name: str, default: str = "") -> str:
 def env_url(name: str, default: str = "", *, schemes: tuple[str, ...]) -> str:
     """A URL whose scheme must be one of ``schemes``; empty means "not set"."""
     raw = env_secret(name, default).strip()
-    if raw and raw.split("://", 1)[0] not in schemes:
+    if raw and ("://" not in raw or raw.split("://", 1)[0] not in schemes):
         raise ImproperlyConfigured(
             f"{name} must be a URL starting with one of {', '.join(s + '://' for s in schemes)}; got {raw.split('://', 1)[0]!r}"
         )

@@ -154,6 +154,7 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder on every start
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 # Media is never served by URL: evidence files go through an authorised view.
@@ -172,19 +173,26 @@ EMAIL_URL = env_url("EMAIL_URL", schemes=("smtp", "smtp+tls", "smtp+ssl", "conso
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AIMS <aims@localhost>")
 if EMAIL_URL and not EMAIL_URL.startswith("console"):
     _email = urlsplit(EMAIL_URL)
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email.hostname or "localhost"
     try:
-        EMAIL_PORT = _email.port or 25
+        _email_port = _email.port or 25
     except ValueError:
         raise ImproperlyConfigured("EMAIL_URL has a port that is not a number") from None
-    EMAIL_HOST_USER = unquote(_email.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
-    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
-    EMAIL_USE_SSL = _email.scheme == "smtp+ssl"
-    EMAIL_TIMEOUT = 10
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email.hostname or "localhost",
+                "port": _email_port,
+                "username": unquote(_email.username or ""),
+                "password": unquote(_email.password or ""),
+                "use_tls": _email.scheme == "smtp+tls",
+                "use_ssl": _email.scheme == "smtp+ssl",
+                "timeout": 10,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- Security headers (production) ----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -162,9 +162,9 @@ def test_compose_migrations_run_before_web(compose):
     one_shots = [name for name, s in services.items() if "manage.py migrate" in command_text(s)]
     assert one_shots, "nothing in docker-compose.yml runs manage.py migrate"
     depends = services["web"].get("depends_on") or {}
-    assert any(
-        (depends.get(name) or {}).get("condition") == "service_completed_successfully" for name in one_shots
-    ), "web must wait for the migrate service to complete successfully"
+    assert any((depends.get(name) or {}).get("condition") == "service_completed_successfully" for name in one_shots), (
+        "web must wait for the migrate service to complete successfully"
+    )
 
 
 def test_compose_app_env_is_production(compose):

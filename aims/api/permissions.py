@@ -35,8 +35,10 @@ class RolePermission(BasePermission):
         if model is None:
             return False
         action = _action_for(request, view)
-        if action == "view":
-            # Reads of a model are always scoped by visible_to; a non-member simply finds nothing (404).
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+        if action == "view" or lookup in getattr(view, "kwargs", {}):
+            # Object routes look the object up first (another organisation's is a 404, whatever the role)
+            # and then ask has_object_permission; collections ask about the model here.
             return can_for_request(request, "view", model)
         return can_for_request(request, action, model)
 

@@ -1,8 +1,19 @@
 import factory
+from django.db.models import Max
 from factory.django import DjangoModelFactory
 
 from accounts.tests.factories import OrganisationFactory
-from registry.models import AIModel, AISystem, Dataset, ModelMetric, ModelVersion, Supplier
+from registry.models import (
+    AIModel,
+    AISystem,
+    ContextIssue,
+    Dataset,
+    InterestedParty,
+    ModelMetric,
+    ModelVersion,
+    ScopeStatement,
+    Supplier,
+)
 
 
 class ReferencedFactory(DjangoModelFactory):
@@ -68,3 +79,39 @@ class ModelMetricFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"metric {n}")
     value = 0.9
     threshold = 0.8
+
+
+class ScopeStatementFactory(DjangoModelFactory):
+    """A scope version; by default a draft with the next free version number of its organisation."""
+
+    class Meta:
+        model = ScopeStatement
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    version = factory.LazyAttribute(
+        lambda o: (
+            (ScopeStatement.objects.filter(organisation=o.organisation).aggregate(top=Max("version"))["top"] or 0) + 1
+        )
+    )
+    boundaries = "All AI systems the organisation develops or deploys in its products and operations."
+    units = "Product, Data Science, Operations"
+    locations = "London, Berlin"
+    ai_roles = "Provider of in-house models; deployer of third-party models."
+
+
+class ContextIssueFactory(ReferencedFactory):
+    class Meta:
+        model = ContextIssue
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Context issue {n}")
+    effect_on_aims = "Changes what the AIMS must cover."
+
+
+class InterestedPartyFactory(ReferencedFactory):
+    class Meta:
+        model = InterestedParty
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Interested party {n}")
+    requirements = "Wants AI decisions explained."

@@ -1,0 +1,8 @@
+"""The inventory's dashboard panel."""
+
+from registry.selectors import inventory_summary
+
+
+def inventory_panel(request):
+    summary = inventory_summary(user=request.user, organisation=request.organisation)
+    return {"title": "AI system inventory", "template": "registry/panels/inventory.html", "context": summary}

@@ -1,0 +1,126 @@
+"""The EU AI Act questionnaire on an AI system's page. Questions in plain language; the rules live in
+``registry.classification`` and the change in ``registry.services.ai_system_classify``."""
+
+from django import forms
+
+from registry import eu_ai_act
+from registry.constants import OperatorRole
+
+NONE = "none"
+RADIOS = forms.RadioSelect(attrs={"class": "form-check-input"})
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+
+class ClassificationForm(forms.Form):
+    """Answers to the EU AI Act questions. ``answers()`` gives them in the shape the service takes."""
+
+    operator_role = forms.ChoiceField(
+        label="What is your organisation's role for this system?",
+        choices=OperatorRole.choices,
+        widget=RADIOS,
+        help_text="Developers that put the system on the market or into service under their own name count as "
+        "its provider. Deployers use it in their work; importers and distributors pass on someone else's system.",
+    )
+    prohibited_practice = forms.ChoiceField(
+        label="Does the system do any of these banned things? (Art. 5)",
+        widget=RADIOS,
+        initial=NONE,
+        help_text="These practices have been banned in the EU since 2 February 2025. If one applies, nothing "
+        "else matters: the system may not be offered or used.",
+    )
+    annex_i_product = forms.BooleanField(
+        label="Is the system a safety component of a regulated product, or such a product itself? (Annex I)",
+        required=False,
+        help_text="For example AI in a medical device, a machine, a lift, a toy or a vehicle covered by the EU "
+        "product-safety legislation listed in Annex I.",
+    )
+    annex_i_act = forms.ChoiceField(
+        label="Which product legislation covers the product?",
+        required=False,
+        help_text="Only when you answered yes above.",
+    )
+    third_party_conformity = forms.BooleanField(
+        label="Must the product pass a conformity assessment by an independent body (a notified body)?",
+        required=False,
+        help_text="Only products that need a third-party check make the AI system high-risk on this route.",
+    )
+    annex_iii_point = forms.ChoiceField(
+        label="Is the system intended for one of these uses? (Annex III)",
+        required=False,
+        help_text="Choose the point closest to the system's intended purpose, or leave it at 'None of these uses'.",
+    )
+    derogation_condition = forms.ChoiceField(
+        label="Does the system only play a limited part in that use? (Art. 6(3))",
+        widget=RADIOS,
+        initial=NONE,
+        help_text="An Annex III system is not high-risk when it poses no significant risk because one of these "
+        "holds. As provider you must then document why and still register the system.",
+    )
+    profiles_natural_persons = forms.BooleanField(
+        label="Does the system profile people?",
+        required=False,
+        help_text="Profiling: automatically evaluating personal aspects such as work performance, economic "
+        "situation, health, preferences, behaviour or location. A system that profiles people is always "
+        "high-risk when it is used for an Annex III purpose.",
+    )
+    art50_cases = forms.MultipleChoiceField(
+        label="Which of these describe the system? (Art. 50)",
+        required=False,
+        widget=CHECKBOXES,
+        help_text="These bring transparency duties, on top of any other tier.",
+    )
+    is_gpai_model = forms.BooleanField(
+        label="Is this a general-purpose AI model? (Chapter V)",
+        required=False,
+        help_text="A model trained on broad data that can do a wide range of distinct tasks, such as a large "
+        "language model that others build on. Its duties fall on whoever provides the model.",
+    )
+    gpai_systemic_risk = forms.BooleanField(
+        label="Does the model have systemic risk? (Art. 51)",
+        required=False,
+        help_text="Presumed when training used more than 10^25 floating-point operations, or when the "
+        "Commission has designated the model.",
+    )
+    deployer_is_public_body_or_public_service = forms.BooleanField(
+        label="Is your organisation a public body, or a private one providing a public service?",
+        required=False,
+        help_text="Deployers of this kind must assess the impact on fundamental rights before using a high-risk "
+        "system (Art. 27).",
+    )
+
+    fieldsets = [
+        ("Your role", ["operator_role", "deployer_is_public_body_or_public_service"]),
+        ("Banned practices", ["prohibited_practice"]),
+        ("Regulated products", ["annex_i_product", "annex_i_act", "third_party_conformity"]),
+        ("High-risk uses", ["annex_iii_point", "derogation_condition", "profiles_natural_persons"]),
+        ("Transparency", ["art50_cases"]),
+        ("General-purpose AI models", ["is_gpai_model", "gpai_systemic_risk"]),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prohibited_practice"].choices = [(NONE, "None of these"), *eu_ai_act.practice_choices()]
+        self.fields["annex_i_act"].choices = [("", "Not a regulated product"), *eu_ai_act.annex_i_choices()]
+        self.fields["annex_iii_point"].choices = [("", "None of these uses"), *eu_ai_act.annex_iii_choices()]
+        self.fields["derogation_condition"].choices = [
+            (NONE, "No: it plays a full part in the use (or no Annex III use applies)"),
+            *eu_ai_act.derogation_choices(),
+        ]
+        self.fields["art50_cases"].choices = eu_ai_act.transparency_choices()
+
+    @classmethod
+    def initial_from(cls, system, answers: dict | None) -> dict:
+        """Start from the current classification's answers, else from the system's recorded role."""
+        initial = {"operator_role": system.operator_role, "prohibited_practice": NONE, "derogation_condition": NONE}
+        for name, value in (answers or {}).items():
+            if name in cls.base_fields and value is not None:
+                initial[name] = value
+        return initial
+
+    def answers(self) -> dict:
+        """The cleaned answers; "none of these" becomes ``None``."""
+        data = dict(self.cleaned_data)
+        for name in ("prohibited_practice", "annex_i_act", "annex_iii_point", "derogation_condition"):
+            if data.get(name) in ("", NONE):
+                data[name] = None
+        return data
