@@ -81,3 +81,12 @@ def api_for(db):
         return api
 
     return _api
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and cached values live in the cache (Redis in CI): start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -5,8 +5,6 @@ so a stale or forged session value never opens another organisation. API request
 token get the token's organisation instead (see ``aims.api.views.OrganisationScopedMixin``).
 """
 
-from django.utils.functional import SimpleLazyObject
-
 from accounts.selectors import current_membership
 
 SESSION_KEY = "aims_organisation_id"
@@ -17,11 +15,10 @@ class CurrentOrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        def _membership():
-            if not request.user.is_authenticated:
-                return None
-            return current_membership(request.user, request.session.get(SESSION_KEY))
-
-        request.membership = SimpleLazyObject(_membership)
-        request.organisation = SimpleLazyObject(lambda: getattr(request.membership, "organisation", None))
+        # Resolved eagerly: a lazy wrapper around None would pass every `is None` check downstream.
+        membership = None
+        if request.user.is_authenticated:
+            membership = current_membership(request.user, request.session.get(SESSION_KEY))
+        request.membership = membership
+        request.organisation = membership.organisation if membership else None
         return self.get_response(request)

@@ -59,6 +59,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     membership.role = role
     save_with_history(membership, actor=actor, reason=f"Role changed from {old} to {membership.get_role_display()}")
     forget_roles(membership.user)
+    forget_roles(actor)  # the actor may have changed their own role
     return membership
 
 
@@ -136,3 +137,28 @@ def member_invite(*, actor: User, organisation: Organisation, username: str, ema
         user.full_clean()
         user.save()
     return membership_add(actor=actor, organisation=organisation, user=user, role=role)
+
+
+def member_send_invitation(*, user: User, organisation: Organisation, domain: str, use_https: bool) -> None:
+    """Email a new member a one-time link to set their password, after the transaction commits.
+
+    Django's password-reset form skips accounts without a usable password, which is exactly what a new
+    invited account is, so the link is built here with the same token generator.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    context = {
+        "user": user,
+        "organisation": organisation,
+        "domain": domain,
+        "protocol": "https" if use_https else "http",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    subject = render_to_string("accounts/invite_subject.txt", context).strip()
+    body = render_to_string("accounts/invite_email.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))

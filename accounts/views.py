@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,14 +57,12 @@ def member_list(request):
                 apply_service_error(form, exc)
             else:
                 if not membership.user.has_usable_password() and membership.user.email:
-                    reset = PasswordResetForm({"email": membership.user.email})
-                    if reset.is_valid():
-                        reset.save(
-                            request=request,
-                            use_https=request.is_secure(),
-                            subject_template_name="accounts/invite_subject.txt",
-                            email_template_name="accounts/invite_email.txt",
-                        )
+                    services.member_send_invitation(
+                        user=membership.user,
+                        organisation=request.organisation,
+                        domain=request.get_host(),
+                        use_https=request.is_secure(),
+                    )
                 messages.success(request, f"{membership.user.username} added as {membership.get_role_display()}.")
                 return redirect("accounts:members")
     return render(

@@ -43,6 +43,8 @@ class OrganisationScopedModel(models.Model):
     #   AUDITOR_WRITABLE: audit records the auditor role may create and change.
     OWNER_FIELDS: tuple[str, ...] = ("owner",)
     AUDITOR_WRITABLE = False
+    #   CONTRIBUTOR_MAY_ADD: False for organisation-wide records only officers create (the AIMS scope).
+    CONTRIBUTOR_MAY_ADD = True
 
     class Meta:
         abstract = True

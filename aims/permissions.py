@@ -72,6 +72,8 @@ def can(user, action: str, obj_or_model, organisation) -> bool:
     allowed = _ROLE_ACTIONS.get(role, frozenset())
     if action not in allowed:
         return False
+    if role == Role.CONTRIBUTOR and action == "add" and not getattr(model, "CONTRIBUTOR_MAY_ADD", True):
+        return False
     if role == Role.CONTRIBUTOR and action in _OWNERSHIP_BOUND:
         # Without an instance the question is "may they ever?": yes, for what they own.
         return not is_instance or obj_or_model.is_owned_by(user)

@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"IssueKindEnum": "registry.constants.IssueKind"},
 }
 
 # --- Celery ---------------------------------------------------------------------------------------------

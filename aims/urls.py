@@ -15,6 +15,8 @@ handler500 = "aims.views.error_500"
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("registry.api.urls")),
+    path("", include("risk.api.urls")),
+    path("", include("controls.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -51,6 +53,8 @@ urlpatterns = [
     ),
     path("account/", include("accounts.urls")),
     path("inventory/", include("registry.urls")),
+    path("risks/", include("risk.urls")),
+    path("controls/", include("controls.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

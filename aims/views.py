@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -49,13 +49,28 @@ def health(request):
     )
 
 
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def error_404(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
 def error_403(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
     return render(request, "errors/403.html", status=403)
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    """Never fails itself: when the layout cannot render (the database is down), a plain page is served."""
+    if _wants_json(request):
+        return JsonResponse({"detail": "Server error. The error has been logged."}, status=500)
+    try:
+        return render(request, "errors/500.html", status=500)
+    except Exception:  # noqa: BLE001
+        logger.exception("The error page itself failed to render")
+        return HttpResponseServerError("<h1>Server error</h1><p>The error has been logged. Please try again.</p>")

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class ControlsConfig(AppConfig):
     name = "controls"
+    verbose_name = "Controls and frameworks"
+
+    def ready(self):
+        from aims.navigation import NavLink, register_nav
+
+        register_nav("controls", NavLink("Frameworks", "controls:framework-list", "journal-text"))
+        register_nav("controls", NavLink("Crosswalks", "controls:crosswalk", "arrow-left-right"))

@@ -39,9 +39,21 @@ CHOICE_FIELDS = ("prohibited_practice", "annex_i_act", "annex_iii_point", "derog
 ANSWER_FIELDS = ("operator_role", *CHOICE_FIELDS, "art50_cases", *BOOLEAN_FIELDS)
 PROVIDER, DEPLOYER, IMPORTER, DISTRIBUTOR = "provider", "deployer", "importer", "distributor"
 TIER_ORDER = (EUTier.PROHIBITED, EUTier.HIGH, EUTier.GPAI, EUTier.LIMITED, EUTier.MINIMAL)
-PENDING_NOTE = (
-    "Reported to move to {date} under the Digital Omnibus on AI (pending: not yet confirmed in the Official Journal)."
-)
+QUESTIONS = {
+    "operator_role": "Our role",
+    "prohibited_practice": "Banned practice (Art. 5)",
+    "annex_i_product": "Regulated product (Annex I)",
+    "annex_i_act": "Product legislation (Annex I)",
+    "third_party_conformity": "Third-party conformity assessment",
+    "annex_iii_point": "High-risk use (Annex III)",
+    "derogation_condition": "Limited part in the use (Art. 6(3))",
+    "profiles_natural_persons": "Profiles people",
+    "art50_cases": "Transparency case (Art. 50)",
+    "is_gpai_model": "General-purpose AI model",
+    "gpai_systemic_risk": "Systemic risk (Art. 51)",
+    "deployer_is_public_body_or_public_service": "Public body or public service",
+}
+PENDING_NOTE = "Reported to move to {date} (Digital Omnibus on AI, pending)."
 
 
 class InvalidAnswers(ValueError):
@@ -89,6 +101,11 @@ class Reason:
     answer: str  # the name of the answer that led here
     value: str
     text: str
+    question: str = ""  # the answer's question, in words
+
+    def __post_init__(self):
+        if not self.question:
+            object.__setattr__(self, "question", QUESTIONS.get(self.answer, self.answer))
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,38 @@
 """FilterSets shared by the inventory pages and the API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from aims.filters import OrganisationFilterSet, YesNoFilter
 from registry.constants import (
     AITechnique,
+    ApprovalStatus,
     Criticality,
+    DatasetPurpose,
+    DataSource,
     DeploymentStatus,
+    DueDiligenceStatus,
     EUTier,
     IssueKind,
+    LegalBasis,
     LifecycleStage,
+    MetricComparison,
     OperatorRole,
     ScopeStatus,
+    SupplyType,
 )
-from registry.models import AISystem, ContextIssue, InterestedParty, ScopeStatement
+from registry.models import (
+    AIModel,
+    AISystem,
+    ContextIssue,
+    Dataset,
+    DatasetUsage,
+    InterestedParty,
+    ModelMetric,
+    ModelVersion,
+    ScopeStatement,
+    Supplier,
+)
 
 
 def _members(request):
@@ -124,3 +142,161 @@ class InterestedPartyFilterSet(OrganisationFilterSet):
             | Q(requirements__icontains=value)
             | Q(how_addressed__icontains=value)
         )
+
+
+# --- Datasets, suppliers, models and model versions (Annex A.6.2, A.7, A.10) ------------------------------
+
+
+def _records(model_cls):
+    """Choices of ``model_cls`` from the request's organisation only (a filter never lists another tenant's)."""
+
+    def _queryset(request):
+        organisation = getattr(request, "organisation", None)
+        return model_cls.objects.filter(organisation=organisation).order_by("reference")
+
+    return _queryset
+
+
+def _failing_metrics():
+    """Metrics of a version that miss their threshold."""
+    return (
+        ModelMetric.objects.filter(model_version=OuterRef("pk"), threshold__isnull=False)
+        .filter(
+            Q(comparison=MetricComparison.AT_LEAST, value__lt=F("threshold"))
+            | Q(comparison=MetricComparison.AT_MOST, value__gt=F("threshold"))
+        )
+        .values("pk")
+    )
+
+
+class DatasetFilterSet(OrganisationFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    source = django_filters.ChoiceFilter(choices=DataSource.choices)
+    supplier = django_filters.ModelChoiceFilter(queryset=_records(Supplier))
+    contains_personal_data = YesNoFilter(label="Personal data")
+    contains_special_category_data = YesNoFilter(label="Special-category data")
+    legal_basis = django_filters.ChoiceFilter(choices=LegalBasis.choices, label="Legal basis")
+    used_by = django_filters.ModelChoiceFilter(
+        queryset=_records(AISystem), field_name="usages__ai_system", method="filter_usage", label="Used by"
+    )
+    purpose = django_filters.ChoiceFilter(
+        choices=DatasetPurpose.choices, field_name="usages__purpose", method="filter_usage", label="Used for"
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label="Review due by")
+
+    class Meta:
+        model = Dataset
+        fields = ["q", "source", "supplier", "contains_personal_data", "legal_basis", "used_by", "purpose", "owner"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(name__icontains=value)
+            | Q(description__icontains=value)
+            | Q(provenance__icontains=value)
+            | Q(licence__icontains=value)
+            | Q(known_biases__icontains=value)
+        )
+
+    def filter_usage(self, queryset, name, value):
+        # "Used by" and "Used for" together mean one usage with both (AIS-001 uses it for training).
+        data = self.form.cleaned_data
+        system, purpose = data.get("used_by"), data.get("purpose")
+        if name == "purpose" and system:
+            return queryset  # applied with used_by
+        usages = DatasetUsage.objects.filter(dataset=OuterRef("pk"))
+        if system:
+            usages = usages.filter(ai_system=system)
+        if purpose:
+            usages = usages.filter(purpose=purpose)
+        return queryset.filter(Exists(usages))
+
+
+class SupplierFilterSet(OrganisationFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    supply_type = django_filters.ChoiceFilter(choices=SupplyType.choices, label="Supplies")
+    due_diligence_status = django_filters.ChoiceFilter(choices=DueDiligenceStatus.choices, label="Due diligence")
+    ai_system = django_filters.ModelChoiceFilter(
+        queryset=_records(AISystem), field_name="ai_systems", method="filter_ai_system", label="Supplies system"
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label="Review due by")
+
+    class Meta:
+        model = Supplier
+        fields = ["q", "supply_type", "due_diligence_status", "ai_system", "owner", "review_due_before"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(name__icontains=value)
+            | Q(supplies__icontains=value)
+            | Q(contract_reference__icontains=value)
+            | Q(assessment_notes__icontains=value)
+        )
+
+    def filter_ai_system(self, queryset, name, value):
+        links = AISystem.suppliers.through.objects.filter(supplier=OuterRef("pk"), aisystem=value)
+        return queryset.filter(Exists(links))
+
+
+class AIModelFilterSet(OrganisationFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    supplier = django_filters.ModelChoiceFilter(queryset=_records(Supplier))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    deployed_in = django_filters.ModelChoiceFilter(
+        queryset=_records(AISystem),
+        field_name="versions__deployed_in",
+        method="filter_deployed_in",
+        label="Deployed in",
+    )
+
+    class Meta:
+        model = AIModel
+        fields = ["q", "supplier", "owner", "deployed_in"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(name__icontains=value)
+            | Q(model_type__icontains=value)
+            | Q(description__icontains=value)
+        )
+
+    def filter_deployed_in(self, queryset, name, value):
+        return queryset.filter(Exists(ModelVersion.objects.filter(model=OuterRef("pk"), deployed_in=value)))
+
+
+class ModelVersionFilterSet(OrganisationFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    model = django_filters.ModelChoiceFilter(queryset=_records(AIModel))
+    approval_status = django_filters.ChoiceFilter(choices=ApprovalStatus.choices, label="Approval")
+    deployed_in = django_filters.ModelChoiceFilter(
+        queryset=_records(AISystem), method="filter_deployed_in", label="Deployed in"
+    )
+    failing_metrics = YesNoFilter(method="filter_failing", label="Misses a threshold")
+    external_id = django_filters.CharFilter(label="External id")
+
+    class Meta:
+        model = ModelVersion
+        fields = ["q", "model", "approval_status", "deployed_in", "failing_metrics", "external_id"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(version_label__icontains=value)
+            | Q(description__icontains=value)
+            | Q(external_id__icontains=value)
+            | Q(model__reference__icontains=value)
+            | Q(model__name__icontains=value)
+        )
+
+    def filter_deployed_in(self, queryset, name, value):
+        links = ModelVersion.deployed_in.through.objects.filter(modelversion=OuterRef("pk"), aisystem=value)
+        return queryset.filter(Exists(links))
+
+    def filter_failing(self, queryset, name, value):
+        if value is None:
+            return queryset
+        failing = Exists(_failing_metrics())
+        return queryset.filter(failing if value else ~failing)

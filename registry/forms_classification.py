@@ -7,23 +7,24 @@ from registry import eu_ai_act
 from registry.constants import OperatorRole
 
 NONE = "none"
-RADIOS = forms.RadioSelect(attrs={"class": "form-check-input"})
-CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
 
 class ClassificationForm(forms.Form):
-    """Answers to the EU AI Act questions. ``answers()`` gives them in the shape the service takes."""
+    """Answers to the EU AI Act questions. ``answers()`` gives them in the shape the service takes.
+
+    Radio and checkbox groups are rendered by templates/registry/partials/choice_group.html (a fieldset).
+    """
 
     operator_role = forms.ChoiceField(
         label="What is your organisation's role for this system?",
         choices=OperatorRole.choices,
-        widget=RADIOS,
+        widget=forms.RadioSelect,
         help_text="Developers that put the system on the market or into service under their own name count as "
         "its provider. Deployers use it in their work; importers and distributors pass on someone else's system.",
     )
     prohibited_practice = forms.ChoiceField(
         label="Does the system do any of these banned things? (Art. 5)",
-        widget=RADIOS,
+        widget=forms.RadioSelect,
         initial=NONE,
         help_text="These practices have been banned in the EU since 2 February 2025. If one applies, nothing "
         "else matters: the system may not be offered or used.",
@@ -51,7 +52,7 @@ class ClassificationForm(forms.Form):
     )
     derogation_condition = forms.ChoiceField(
         label="Does the system only play a limited part in that use? (Art. 6(3))",
-        widget=RADIOS,
+        widget=forms.RadioSelect,
         initial=NONE,
         help_text="An Annex III system is not high-risk when it poses no significant risk because one of these "
         "holds. As provider you must then document why and still register the system.",
@@ -66,7 +67,7 @@ class ClassificationForm(forms.Form):
     art50_cases = forms.MultipleChoiceField(
         label="Which of these describe the system? (Art. 50)",
         required=False,
-        widget=CHECKBOXES,
+        widget=forms.CheckboxSelectMultiple,
         help_text="These bring transparency duties, on top of any other tier.",
     )
     is_gpai_model = forms.BooleanField(

@@ -274,6 +274,9 @@ class ModelMetric(OrganisationScopedModel):
 class ScopeStatement(OrganisationScopedModel):
     """The AIMS scope (clause 4.3), versioned: the approved version with the highest number is current."""
 
+    OWNER_FIELDS = ()
+    CONTRIBUTOR_MAY_ADD = False  # the scope is the organisation's, set by officers
+
     version = models.PositiveIntegerField()
     boundaries = models.TextField(help_text="What the AIMS covers: activities, products, AI systems.")
     units = models.TextField("organisational units", blank=True)
@@ -355,8 +358,8 @@ class Classification(OrganisationScopedModel):
     tier = models.CharField(max_length=20, choices=EUTier.choices)
     basis = models.CharField(max_length=200, blank=True, help_text="The article or annex point that decided the tier.")
     operator_role = models.CharField(max_length=20, choices=OperatorRole.choices)
-    obligations = models.JSONField(default=list)
-    reasons = models.JSONField(default=list)
+    obligations = models.JSONField(default=list, blank=True)  # empty for e.g. a distributor of a minimal system
+    reasons = models.JSONField(default=list, blank=True)
     classified_by = _member_fk("+", "classified by")
     history = HistoricalRecords()
 

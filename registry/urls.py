@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from aims.crud import register_urls
-from registry import views, views_context
+from registry import views, views_classification, views_context, views_data, views_import
 
 app_name = "registry"
 
@@ -43,5 +43,71 @@ urlpatterns += [
         detail_view=views_context.InterestedPartyDetailView,
         form_view=views_context.InterestedPartyFormView,
         delete_view=views_context.InterestedPartyDeleteView,
+    ),
+]
+
+# EU AI Act classification of an AI system (the questionnaire; the result is the system's "EU AI Act" tab).
+urlpatterns += [
+    path(
+        "systems/<uuid:pk>/classify/",
+        views_classification.AISystemClassifyView.as_view(),
+        name="aisystem-classify",
+    ),
+]
+
+# Import of AI systems, datasets and suppliers from CSV or JSON (preview, then import).
+urlpatterns += [
+    path("import/", views_import.ImportView.as_view(), name="import"),
+    path("import/template/<slug:register>.csv", views_import.ImportTemplateView.as_view(), name="import-template"),
+]
+
+# Datasets, suppliers, models and model versions (Annex A.6.2, A.7, A.10).
+urlpatterns += [
+    *register_urls(
+        "datasets",
+        "dataset",
+        list_view=views_data.DatasetListView,
+        detail_view=views_data.DatasetDetailView,
+        form_view=views_data.DatasetFormView,
+        delete_view=views_data.DatasetDeleteView,
+    ),
+    path("datasets/<uuid:pk>/usages/", views_data.DatasetUsageAddView.as_view(), name="dataset-usage-add"),
+    path(
+        "datasets/<uuid:pk>/usages/<uuid:usage_pk>/remove/",
+        views_data.DatasetUsageRemoveView.as_view(),
+        name="dataset-usage-remove",
+    ),
+    *register_urls(
+        "suppliers",
+        "supplier",
+        list_view=views_data.SupplierListView,
+        detail_view=views_data.SupplierDetailView,
+        form_view=views_data.SupplierFormView,
+        delete_view=views_data.SupplierDeleteView,
+    ),
+    *register_urls(
+        "models",
+        "aimodel",
+        list_view=views_data.AIModelListView,
+        detail_view=views_data.AIModelDetailView,
+        form_view=views_data.AIModelFormView,
+        delete_view=views_data.AIModelDeleteView,
+    ),
+    *register_urls(
+        "model-versions",
+        "modelversion",
+        list_view=views_data.ModelVersionListView,
+        detail_view=views_data.ModelVersionDetailView,
+        form_view=views_data.ModelVersionFormView,
+        delete_view=views_data.ModelVersionDeleteView,
+    ),
+    path("model-versions/<uuid:pk>/decide/", views_data.ModelVersionDecideView.as_view(), name="modelversion-decide"),
+    path(
+        "model-versions/<uuid:pk>/metrics/", views_data.ModelMetricSaveView.as_view(), name="modelversion-metric-save"
+    ),
+    path(
+        "model-versions/<uuid:pk>/metrics/<uuid:metric_pk>/remove/",
+        views_data.ModelMetricRemoveView.as_view(),
+        name="modelversion-metric-remove",
     ),
 ]

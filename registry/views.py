@@ -5,6 +5,7 @@ from registry import services
 from registry.filtersets import AISystemFilterSet
 from registry.forms import AISystemForm
 from registry.models import AISystem, Classification, DatasetUsage, ModelVersion
+from registry.views_import import import_url
 
 AI_SYSTEM_EXPORT = [
     ("Reference", "reference"),
@@ -64,6 +65,9 @@ class AISystemListView(AISystemMixin, RegisterListView):
             template="registry/cells/reassessment.html",
         ),
     ]
+
+    def extra_context_data(self) -> dict:
+        return {"import_url": import_url(self.request, "ai-systems")}
 
 
 class AISystemDetailView(AISystemMixin, RegisterDetailView):

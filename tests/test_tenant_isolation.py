@@ -87,8 +87,9 @@ def test_routes_are_found():
 
 
 @pytest.mark.parametrize(("name", "model", "methods"), ROUTES, ids=[r[0] for r in ROUTES])
-def test_other_organisations_object_is_404_for_every_role(name, model, methods, org, other_org, members, client_for,
-                                                         api_for):
+def test_other_organisations_object_is_404_for_every_role(
+    name, model, methods, org, other_org, members, client_for, api_for
+):
     if name in EXEMPT:
         pytest.skip(EXEMPT[name])
     assert model is not None, f"{name}: the view names no model; set `model` or `isolation_model`"

@@ -137,9 +137,13 @@ def test_anonymous_is_sent_to_login(client, db, url):
 
 
 @pytest.mark.parametrize(
-    "url", ["/account/switch/acme/", "/account/members/00000000-0000-0000-0000-000000000000/role/",
-            "/account/members/00000000-0000-0000-0000-000000000000/remove/",
-            "/account/tokens/00000000-0000-0000-0000-000000000000/revoke/"],
+    "url",
+    [
+        "/account/switch/acme/",
+        "/account/members/00000000-0000-0000-0000-000000000000/role/",
+        "/account/members/00000000-0000-0000-0000-000000000000/remove/",
+        "/account/tokens/00000000-0000-0000-0000-000000000000/revoke/",
+    ],
 )
 def test_anonymous_post_is_sent_to_login(client, org, url):
     response = client.post(url)
@@ -309,10 +313,11 @@ def test_admin_adds_member_of_another_organisation(client_for, members, org, out
     assert Membership.objects.filter(user=outsider).count() == 2
 
 
-def test_admin_invites_new_user_by_email(client_for, members, org):
-    response = client_for(members["admin"]).post(
-        "/account/members/", {"username": "grace", "email": "grace@example.org", "role": Role.AUDITOR}
-    )
+def test_admin_invites_new_user_by_email(client_for, members, org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(members["admin"]).post(
+            "/account/members/", {"username": "grace", "email": "grace@example.org", "role": Role.AUDITOR}
+        )
 
     assert response.status_code == 302
     grace = User.objects.get(username="grace")
@@ -327,10 +332,13 @@ def test_admin_invites_new_user_by_email(client_for, members, org):
     assert link, invitation.body
 
 
-def test_invited_user_sets_password_through_the_link(client_for, members, org, client):
-    client_for(members["admin"]).post(
-        "/account/members/", {"username": "grace", "email": "grace@example.org", "role": Role.VIEWER}
-    )
+def test_invited_user_sets_password_through_the_link(
+    client_for, members, org, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(members["admin"]).post(
+            "/account/members/", {"username": "grace", "email": "grace@example.org", "role": Role.VIEWER}
+        )
     assert len(mail.outbox) == 1, "the invitation email was not sent"
     path = re.search(r"http://testserver(/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(1)
 

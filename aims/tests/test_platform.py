@@ -285,7 +285,7 @@ def test_404_for_a_signed_in_user_is_in_the_product_layout(client_for, officer, 
 
     assert response.status_code == 404
     html = response.content.decode()
-    assert "<h1 class=\"h4\">Not found</h1>" in html
+    assert '<h1 class="h4">Not found</h1>' in html
     assert "aims-navbar" in html
     assert f'<span data-testid="current-organisation">{org.name}</span>' in html
     assert 'href="/static/css/aims.css"' in html
@@ -307,7 +307,7 @@ def test_403_is_in_the_product_layout(client_for, members, org):
 
     assert response.status_code == 403
     html = response.content.decode()
-    assert "<h1 class=\"h4\">Not allowed</h1>" in html
+    assert '<h1 class="h4">Not allowed</h1>' in html
     assert "aims-navbar" in html
 
 

@@ -208,9 +208,24 @@ def test_env_url_from_file_does_not_leak_credentials_in_errors(monkeypatch, tmp_
 # --- Loading the real settings module in a fresh interpreter -------------------------------------------
 
 _STRIPPED = (
-    "DJANGO_SETTINGS_MODULE", "AIMS_TESTING", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL",
-    "DATABASE_URL_FILE", "REDIS_URL", "REDIS_URL_FILE", "EMAIL_URL", "EMAIL_URL_FILE", "DB_CONN_MAX_AGE",
-    "ALLOWED_HOSTS", "STATIC_ROOT", "MEDIA_ROOT", "SECURE_SSL_REDIRECT", "BEHIND_TLS_PROXY",
+    "DJANGO_SETTINGS_MODULE",
+    "AIMS_TESTING",
+    "DEBUG",
+    "SECRET_KEY",
+    "SECRET_KEY_FILE",
+    "DATABASE_URL",
+    "DATABASE_URL_FILE",
+    "REDIS_URL",
+    "REDIS_URL_FILE",
+    "EMAIL_URL",
+    "EMAIL_URL_FILE",
+    "DB_CONN_MAX_AGE",
+    "ALLOWED_HOSTS",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "SECURE_SSL_REDIRECT",
+    "BEHIND_TLS_PROXY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 _PRINT_SETTINGS = """
@@ -231,10 +246,7 @@ print(json.dumps({
     "SECURE_PROXY_SSL_HEADER": getattr(settings, "SECURE_PROXY_SSL_HEADER", None),
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "BROKER": settings.CELERY_BROKER_URL,
-    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
-    "EMAIL_HOST": getattr(settings, "EMAIL_HOST", None),
-    "EMAIL_PORT": getattr(settings, "EMAIL_PORT", None),
-    "EMAIL_USE_TLS": getattr(settings, "EMAIL_USE_TLS", None),
+    "MAILER": settings.MAILERS["default"],
 }))
 """
 
@@ -347,9 +359,7 @@ def test_postgres_database_url_uses_persistent_checked_connections(tmp_path):
 
 
 def test_postgres_connection_age_is_configurable(tmp_path):
-    settings = _settings(
-        tmp_path, DEBUG="1", DATABASE_URL="postgresql://aims@db/aims", DB_CONN_MAX_AGE="0"
-    )
+    settings = _settings(tmp_path, DEBUG="1", DATABASE_URL="postgresql://aims@db/aims", DB_CONN_MAX_AGE="0")
 
     assert settings["CONN_MAX_AGE"] == 0
     assert settings["CONN_HEALTH_CHECKS"] is True
@@ -364,7 +374,7 @@ def test_defaults_need_no_services(tmp_path):
     assert settings["CACHE"].endswith("LocMemCache")
     assert settings["BROKER"] == "filesystem://"
     assert (tmp_path / "data" / "broker" / "out").is_dir()
-    assert settings["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    assert settings["MAILER"]["BACKEND"].endswith("console.EmailBackend")
 
 
 def test_redis_url_switches_cache_and_broker(tmp_path):
@@ -375,17 +385,30 @@ def test_redis_url_switches_cache_and_broker(tmp_path):
 
 
 def test_smtp_email_url(tmp_path):
-    settings = _settings(tmp_path, DEBUG="1", EMAIL_URL="smtp+tls://mailer%40example.org:pw@smtp.example.org:587")
+    settings = _settings(tmp_path, DEBUG="1", EMAIL_URL="smtp+tls://mailer%40example.org:p%2Fw@smtp.example.org:587")
 
-    assert settings["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
-    assert settings["EMAIL_HOST"] == "smtp.example.org"
-    assert settings["EMAIL_PORT"] == 587
-    assert settings["EMAIL_USE_TLS"] is True
+    assert settings["MAILER"]["BACKEND"].endswith("smtp.EmailBackend")
+    options = settings["MAILER"]["OPTIONS"]
+    assert options["host"] == "smtp.example.org"
+    assert options["port"] == 587
+    assert options["username"] == "mailer@example.org"
+    assert options["password"] == "p/w"
+    assert options["use_tls"] is True
+    assert options["use_ssl"] is False
+
+
+def test_email_url_with_a_bad_port_fails_naming_it(tmp_path):
+    result = _run_settings(tmp_path, DEBUG="1", EMAIL_URL="smtp://smtp.example.org:twentyfive")
+
+    _fails_naming(result, "EMAIL_URL")
 
 
 def test_allowed_hosts_and_tls_proxy(tmp_path):
     settings = _settings(
-        tmp_path, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="aims.example.org,aims.internal",
+        tmp_path,
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="aims.example.org,aims.internal",
         BEHIND_TLS_PROXY="1",
     )
 
@@ -401,6 +424,7 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-key-with-enough-entropy-1234567890",
         ALLOWED_HOSTS="aims.example.org",
+        EMAIL_URL="smtp+tls://aims:pw@smtp.example.org:587",
     )
 
     assert result.returncode == 0, result.stderr + result.stdout

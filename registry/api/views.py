@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from aims.api.views import OrganisationScopedViewSet
 from registry import services
+from registry.api.classification import AISystemClassificationActions
 from registry.api.serializers import AISystemSerializer
 from registry.filtersets import AISystemFilterSet
 from registry.models import AISystem
@@ -11,7 +12,7 @@ from registry.models import AISystem
     list=extend_schema(summary="List AI systems", description="Filter with the same filters as the inventory page."),
     create=extend_schema(summary="Register an AI system"),
 )
-class AISystemViewSet(OrganisationScopedViewSet):
+class AISystemViewSet(AISystemClassificationActions, OrganisationScopedViewSet):
     queryset = AISystem.objects.select_related("business_owner", "technical_owner").prefetch_related(
         "suppliers", "depends_on"
     )

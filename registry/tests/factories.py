@@ -6,8 +6,10 @@ from accounts.tests.factories import OrganisationFactory
 from registry.models import (
     AIModel,
     AISystem,
+    Classification,
     ContextIssue,
     Dataset,
+    DatasetUsage,
     InterestedParty,
     ModelMetric,
     ModelVersion,
@@ -115,3 +117,43 @@ class InterestedPartyFactory(ReferencedFactory):
 
     name = factory.Sequence(lambda n: f"Interested party {n}")
     requirements = "Wants AI decisions explained."
+
+
+class ClassificationFactory(DjangoModelFactory):
+    """A stored EU AI Act classification (tests that need many rows; real ones come from ai_system_classify)."""
+
+    class Meta:
+        model = Classification
+
+    ai_system = factory.SubFactory(AISystemFactory)
+    organisation = factory.SelfAttribute("ai_system.organisation")
+    answers = factory.LazyFunction(lambda: {"operator_role": "provider", "annex_iii_point": "4(a)"})
+    tier = "high"
+    basis = "Art. 6(2) and Annex III point 4(a)"
+    operator_role = "provider"
+    obligations = factory.LazyFunction(
+        lambda: [
+            {
+                "article": "Art. 9",
+                "title": "Risk management system",
+                "summary": "Run a risk-management process.",
+                "applies_from": "2026-08-02",
+                "note": "",
+            }
+        ]
+    )
+    reasons = factory.LazyFunction(
+        lambda: [{"answer": "annex_iii_point", "question": "High-risk use (Annex III)", "value": "4(a)", "text": "x"}]
+    )
+
+
+class DatasetUsageFactory(DjangoModelFactory):
+    """A system's use of a dataset (training by default); both in the dataset's organisation."""
+
+    class Meta:
+        model = DatasetUsage
+
+    dataset = factory.SubFactory(DatasetFactory)
+    organisation = factory.SelfAttribute("dataset.organisation")
+    ai_system = factory.SubFactory(AISystemFactory, organisation=factory.SelfAttribute("..organisation"))
+    purpose = "training"

@@ -25,8 +25,11 @@ VALID = {
 
 
 def test_register_assigns_reference_next_review_and_history(org, officer):
-    system = services.ai_system_register(actor=officer, organisation=org, data={
-        "name": "Triage", "scope_justification": "Clinical", "review_cadence_months": 6})
+    system = services.ai_system_register(
+        actor=officer,
+        organisation=org,
+        data={"name": "Triage", "scope_justification": "Clinical", "review_cadence_months": 6},
+    )
     assert system.reference == "AIS-001"
     assert system.next_review is not None
     record = system.history.get()
@@ -43,16 +46,18 @@ def test_register_requires_scope_justification_and_saves_nothing(org, officer):
 
 def test_owner_must_be_a_member(org, officer, outsider):
     with pytest.raises(services.ServiceError) as exc:
-        services.ai_system_register(actor=officer, organisation=org, data={
-            "name": "X", "scope_justification": "y", "business_owner": outsider})
+        services.ai_system_register(
+            actor=officer, organisation=org, data={"name": "X", "scope_justification": "y", "business_owner": outsider}
+        )
     assert "business_owner" in exc.value.message_dict
 
 
 def test_supplier_of_another_organisation_is_refused(org, other_org, officer):
     foreign = SupplierFactory(organisation=other_org)
     with pytest.raises(services.ServiceError) as exc:
-        services.ai_system_register(actor=officer, organisation=org, data={
-            "name": "X", "scope_justification": "y", "suppliers": [foreign]})
+        services.ai_system_register(
+            actor=officer, organisation=org, data={"name": "X", "scope_justification": "y", "suppliers": [foreign]}
+        )
     assert "suppliers" in exc.value.message_dict
     assert not AISystem.objects.exists()
 
@@ -64,8 +69,9 @@ def test_create_through_the_form(client_for, officer, org):
     assert system.business_owner == officer and system.in_scope
 
 
-@pytest.mark.parametrize(("field", "value"), [("lifecycle_stage", "bogus"), ("scope_justification", ""),
-                                              ("review_cadence_months", "0")])
+@pytest.mark.parametrize(
+    ("field", "value"), [("lifecycle_stage", "bogus"), ("scope_justification", ""), ("review_cadence_months", "0")]
+)
 def test_form_shows_field_error_and_saves_nothing(client_for, officer, field, value):
     response = client_for(officer).post("/inventory/systems/new/", {**VALID, field: value})
     assert response.status_code == 200
@@ -98,8 +104,9 @@ def test_delete_keeps_history(client_for, officer, org):
 
 
 def test_detail_history_tab_shows_field_changes(client_for, officer, org):
-    system = services.ai_system_register(actor=officer, organisation=org, data={
-        "name": "Old name", "scope_justification": "y"})
+    system = services.ai_system_register(
+        actor=officer, organisation=org, data={"name": "Old name", "scope_justification": "y"}
+    )
     services.ai_system_update(actor=officer, system=system, data={"name": "New name"})
     body = client_for(officer).get(f"/inventory/systems/{system.pk}/?tab=history").content.decode()
     assert "Old name" in body and "New name" in body and "Edited" in body
@@ -170,17 +177,26 @@ def test_list_query_count_does_not_grow_with_rows(client_for, api_for, officer, 
 def test_api_create_update_and_errors(api_for, officer, org):
     api = api_for(officer, org)
     supplier = SupplierFactory(organisation=org)
-    created = api.post("/api/v1/ai-systems/", {
-        "name": "Chatbot", "scope_justification": "Public facing", "ai_techniques": ["generative"],
-        "suppliers": [supplier.reference], "business_owner": officer.username}, format="json")
+    created = api.post(
+        "/api/v1/ai-systems/",
+        {
+            "name": "Chatbot",
+            "scope_justification": "Public facing",
+            "ai_techniques": ["generative"],
+            "suppliers": [supplier.reference],
+            "business_owner": officer.username,
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.json()
     body = created.json()
     assert body["reference"] == "AIS-001" and body["suppliers"] == [supplier.reference]
     assert body["ai_techniques"] == ["generative"]
     patched = api.patch(f"/api/v1/ai-systems/{body['id']}/", {"lifecycle_stage": "deployment"}, format="json")
     assert patched.status_code == 200 and patched.json()["lifecycle_stage"] == "deployment"
-    bad = api.post("/api/v1/ai-systems/", {"name": "X", "lifecycle_stage": "nope", "scope_justification": ""},
-                   format="json")
+    bad = api.post(
+        "/api/v1/ai-systems/", {"name": "X", "lifecycle_stage": "nope", "scope_justification": ""}, format="json"
+    )
     assert bad.status_code == 400
     assert set(bad.json()) >= {"lifecycle_stage", "scope_justification"}
     assert AISystem.objects.count() == 1
@@ -188,8 +204,11 @@ def test_api_create_update_and_errors(api_for, officer, org):
 
 def test_api_refuses_foreign_supplier_reference(api_for, officer, org, other_org):
     foreign = SupplierFactory(organisation=other_org)
-    response = api_for(officer, org).post("/api/v1/ai-systems/", {
-        "name": "X", "scope_justification": "y", "suppliers": [foreign.reference]}, format="json")
+    response = api_for(officer, org).post(
+        "/api/v1/ai-systems/",
+        {"name": "X", "scope_justification": "y", "suppliers": [foreign.reference]},
+        format="json",
+    )
     assert response.status_code == 400 and "suppliers" in response.json()
 
 

@@ -16,9 +16,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an event loop in the main thread; Django's ORM would refuse to run there.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = os.environ.get("AIMS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DEFAULT_TIMEOUT_MS = 15_000
@@ -33,6 +30,10 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in the main thread; Django's ORM would refuse to run there.
+    # Set only while the browser runs, so other tests (and subprocesses) keep Django's async safety.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -42,6 +43,10 @@ def browser():
             chromium.close()
     finally:
         playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -61,7 +66,7 @@ def page(context):
     assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
-def login(page, live_server, username, password="aims-demo"):
+def login(page, live_server, username, password="aims-demo"):  # noqa: S107 — the demo password
     """Sign in through the login form and wait for the dashboard."""
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Username").fill(username)

@@ -1,5 +1,6 @@
 """The platform foundation seen through a browser: sign in, dashboard, organisation switching, sign out."""
 
+import contextlib
 import re
 
 import pytest
@@ -12,10 +13,8 @@ SCREENSHOT = "/tmp/aims-dashboard.png"
 
 
 def _screenshot(page, path):
-    try:
+    with contextlib.suppress(OSError):  # an unwritable /tmp must not fail the journey
         page.screenshot(path=path, full_page=True)
-    except OSError:  # an unwritable /tmp must not fail the journey
-        pass
 
 
 @pytest.mark.browser
@@ -97,7 +96,8 @@ def test_user_in_two_organisations_switches_with_the_menu(page, live_server, tra
 
     call_command("seed_demo")
     Membership.objects.create(
-        user=User.objects.get(username="officer"), organisation=Organisation.objects.get(slug="contoso"),
+        user=User.objects.get(username="officer"),
+        organisation=Organisation.objects.get(slug="contoso"),
         role=Role.VIEWER,
     )
 

@@ -1,0 +1,98 @@
+"""FilterSets shared by the catalogue pages and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from aims.filters import OrganisationFilterSet, YesNoFilter
+from controls.constants import FrameworkKind, Origin, Relationship, RequirementKind
+from controls.models import Framework, Requirement, RequirementMapping
+
+
+def _origin(queryset, value):
+    if value == Origin.SHIPPED:
+        return queryset.filter(organisation__isnull=True)
+    if value == Origin.OWN:
+        return queryset.filter(organisation__isnull=False)
+    return queryset
+
+
+class FrameworkFilterSet(OrganisationFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    kind = django_filters.ChoiceFilter(choices=FrameworkKind.choices)
+    origin = django_filters.ChoiceFilter(choices=Origin.choices, method="filter_origin", label="Origin")
+
+    class Meta:
+        model = Framework
+        fields = ["q", "kind", "origin"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(key__icontains=value) | Q(publisher__icontains=value))
+
+    def filter_origin(self, queryset, name, value):
+        return _origin(queryset, value)
+
+
+class RequirementFilterSet(OrganisationFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    framework = django_filters.CharFilter(field_name="framework__key", label="Framework key")
+    kind = django_filters.ChoiceFilter(choices=RequirementKind.choices)
+    identifier = django_filters.CharFilter(field_name="identifier", lookup_expr="iexact")
+    parent = django_filters.UUIDFilter(field_name="parent_id", label="Parent (id)")
+    assessable = YesNoFilter(label="Assessable")
+    withdrawn = YesNoFilter(label="Withdrawn")
+
+    class Meta:
+        model = Requirement
+        fields = ["q", "framework", "kind", "identifier", "parent", "assessable", "withdrawn"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(identifier__icontains=value)
+            | Q(title__icontains=value)
+            | Q(guidance__icontains=value)
+            | Q(statement__icontains=value)
+        )
+
+
+class MappingFilterSet(OrganisationFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    framework = django_filters.CharFilter(method="filter_framework", label="Either framework (key)")
+    source_framework = django_filters.CharFilter(field_name="source__framework__key", label="Source framework (key)")
+    target_framework = django_filters.CharFilter(field_name="target__framework__key", label="Target framework (key)")
+    requirement = django_filters.UUIDFilter(method="filter_requirement", label="Either requirement (id)")
+    relationship = django_filters.ChoiceFilter(choices=Relationship.choices)
+    origin = django_filters.ChoiceFilter(choices=Origin.choices, method="filter_origin", label="Origin")
+
+    class Meta:
+        model = RequirementMapping
+        fields = ["q", "framework", "source_framework", "target_framework", "requirement", "relationship", "origin"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(source__identifier__icontains=value)
+            | Q(source__title__icontains=value)
+            | Q(target__identifier__icontains=value)
+            | Q(target__title__icontains=value)
+            | Q(note__icontains=value)
+        )
+
+    def filter_framework(self, queryset, name, value):
+        return queryset.filter(Q(source__framework__key=value) | Q(target__framework__key=value))
+
+    def filter_requirement(self, queryset, name, value):
+        return queryset.filter(Q(source_id=value) | Q(target_id=value))
+
+    def filter_origin(self, queryset, name, value):
+        return _origin(queryset, value)
+
+
+class CrosswalkFilterSet(MappingFilterSet):
+    """The crosswalk page picks its two frameworks itself; it filters the pairs by these."""
+
+    class Meta(MappingFilterSet.Meta):
+        fields = ["q", "relationship", "origin"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("framework", "source_framework", "target_framework", "requirement"):
+            self.filters.pop(name, None)

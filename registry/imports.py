@@ -1,0 +1,188 @@
+"""How AI systems, datasets and suppliers are imported from CSV or JSON (upsert by reference id).
+
+The columns are the ones people can edit in the UI, under the headers the CSV export writes, so an export
+edited in a spreadsheet imports back. Columns the export adds but nobody edits (next review, EU AI Act tier)
+are ignored. Rows are written by the same services as the forms and the API.
+"""
+
+from aims.imports import ChoiceList, ModelImporter, TextList, register_importer
+from registry import services
+from registry.constants import AITechnique
+from registry.forms import AISystemForm
+from registry.models import AISystem, Dataset, Supplier
+from registry.views import AI_SYSTEM_EXPORT
+
+IMPORT_REASON = "Imported from a file"
+
+
+def _export_headers(export_fields) -> dict[str, str]:
+    """``[("Business owner", "business_owner.username"), ...]`` → ``{"business_owner": "Business owner"}``."""
+    return {accessor.split(".")[0]: header for header, accessor in export_fields if isinstance(accessor, str)}
+
+
+# AI systems --------------------------------------------------------------------------------------------
+
+AI_SYSTEM_IMPORT_FIELDS = list(AISystemForm.Meta.fields)
+
+
+def _ai_system_create(*, actor, organisation, data):
+    return services.ai_system_register(actor=actor, organisation=organisation, data=data)
+
+
+def _ai_system_update(*, actor, obj, data):
+    return services.ai_system_update(actor=actor, system=obj, data=data, reason=IMPORT_REASON)
+
+
+def ai_system_importer() -> ModelImporter:
+    export_headers = _export_headers(AI_SYSTEM_EXPORT)
+    return ModelImporter(
+        key="ai-systems",
+        label="AI systems",
+        model=AISystem,
+        columns=ModelImporter.build_columns(
+            AISystem,
+            AI_SYSTEM_IMPORT_FIELDS,
+            headers={**export_headers, "suppliers": "Suppliers", "depends_on": "Depends on"},
+            converters={
+                "ai_techniques": ChoiceList(AITechnique.choices),
+                "tags": TextList(max_length=50),  # as the API's tag list
+            },
+        ),
+        create=_ai_system_create,
+        update=_ai_system_update,
+        validate=services.ai_system_check,
+        ignored=[header for name, header in export_headers.items() if name not in AI_SYSTEM_IMPORT_FIELDS],
+        example={
+            "reference": "AIS-101",
+            "name": "Invoice fraud screening",
+            "description": "Scores incoming invoices for signs of fraud.",
+            "intended_purpose": "Flag invoices for a second check before payment.",
+            "business_unit": "Finance",
+            "operator_role": "deployer",
+            "lifecycle_stage": "operation_monitoring",
+            "deployment_status": "production",
+            "deployment_date": "2024-09-01",
+            "ai_techniques": "machine_learning",
+            "automation_level": "advisory",
+            "human_oversight": "An accounts clerk reviews every flagged invoice.",
+            "geography": "EU",
+            "criticality": "high",
+            "in_scope": "yes",
+            "scope_justification": "Supports payment decisions in a core process.",
+            "review_cadence_months": "12",
+            "tags": "finance,fraud",
+        },
+        list_url_name="registry:aisystem-list",
+    )
+
+
+# Suppliers ---------------------------------------------------------------------------------------------
+
+SUPPLIER_IMPORT_FIELDS = [
+    "reference",
+    "name",
+    "supply_type",
+    "supplies",
+    "contract_reference",
+    "due_diligence_status",
+    "due_diligence_date",
+    "assessment_notes",
+    "owner",
+    "next_review",
+]
+
+
+def _supplier_create(*, actor, organisation, data):
+    return services.supplier_create(actor=actor, organisation=organisation, data=data)
+
+
+def _supplier_update(*, actor, obj, data):
+    return services.supplier_update(actor=actor, supplier=obj, data=data, reason=IMPORT_REASON)
+
+
+def supplier_importer() -> ModelImporter:
+    return ModelImporter(
+        key="suppliers",
+        label="suppliers",
+        model=Supplier,
+        columns=ModelImporter.build_columns(Supplier, SUPPLIER_IMPORT_FIELDS),
+        create=_supplier_create,
+        update=_supplier_update,
+        validate=services.supplier_check,
+        example={
+            "reference": "SUP-101",
+            "name": "Example Cloud AI Ltd",
+            "supply_type": "model_api",
+            "supplies": "Hosted language-model API.",
+            "contract_reference": "C-2024-017",
+            "due_diligence_status": "approved",
+            "due_diligence_date": "2024-06-30",
+            "next_review": "2025-06-30",
+        },
+        list_url_name="registry:supplier-list",
+    )
+
+
+# Datasets ----------------------------------------------------------------------------------------------
+
+DATASET_IMPORT_FIELDS = [
+    "reference",
+    "name",
+    "version",
+    "description",
+    "source",
+    "supplier",
+    "provenance",
+    "collection_method",
+    "licence",
+    "contains_personal_data",
+    "contains_special_category_data",
+    "legal_basis",
+    "quality_checks",
+    "quality_results",
+    "known_biases",
+    "retention",
+    "owner",
+    "derived_from",
+    "next_review",
+]
+
+
+def _dataset_create(*, actor, organisation, data):
+    return services.dataset_create(actor=actor, organisation=organisation, data=data)
+
+
+def _dataset_update(*, actor, obj, data):
+    return services.dataset_update(actor=actor, dataset=obj, data=data, reason=IMPORT_REASON)
+
+
+def dataset_importer() -> ModelImporter:
+    return ModelImporter(
+        key="datasets",
+        label="datasets",
+        model=Dataset,
+        columns=ModelImporter.build_columns(Dataset, DATASET_IMPORT_FIELDS),
+        create=_dataset_create,
+        update=_dataset_update,
+        validate=services.dataset_check,
+        example={
+            "reference": "DS-101",
+            "name": "Invoices 2020–2024",
+            "version": "1",
+            "description": "Supplier invoices with the outcome of the fraud check.",
+            "source": "internal",
+            "provenance": "Exported from the accounts-payable system.",
+            "licence": "Internal use",
+            "contains_personal_data": "yes",
+            "contains_special_category_data": "no",
+            "legal_basis": "legitimate_interests",
+            "retention": "7 years (tax law)",
+        },
+        list_url_name="registry:dataset-list",
+    )
+
+
+def register_registry_importers() -> None:
+    """Called from ``RegistryConfig.ready``."""
+    for importer in (ai_system_importer(), dataset_importer(), supplier_importer()):
+        register_importer(importer)
