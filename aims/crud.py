@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -253,7 +253,7 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
             try:
                 with transaction.atomic():
                     saved = self.update(obj, form) if obj else self.create(form)
-            except ServiceError as exc:
+            except ValidationError as exc:  # ServiceError, or a model check in full_clean()
                 apply_service_error(form, exc)
             else:
                 messages.success(request, f"{saved} saved.")

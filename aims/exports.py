@@ -69,7 +69,7 @@ def _csv_stream(queryset, fields):
     yield writer.writerow([header for header, _ in fields])
     for row in export_rows(queryset, fields):
         # Neutralise spreadsheet formulas in user text (CSV injection).
-        yield writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@\t\r" else c for c in row])
+        yield writer.writerow([f"'{c}" if isinstance(c, str) and c and c[0] in "=+-@\t\r" else c for c in row])
 
 
 def _json_stream(queryset, fields):
@@ -97,7 +97,7 @@ def _xlsx_bytes(queryset, fields, title: str) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in export_rows(queryset, fields):
-        sheet.append([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+        sheet.append([f"'{c}" if isinstance(c, str) and c and c[0] in "=+-@" else c for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

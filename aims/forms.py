@@ -1,11 +1,10 @@
 """Form helpers shared by every app."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from aims.services import ServiceError
 
-
-def apply_service_error(form: forms.Form, exc: ServiceError) -> None:
+def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's refusal on the form: on its field when it names one the form has, else on top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():

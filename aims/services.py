@@ -1,5 +1,7 @@
 """Shared pieces for the service layer of every app: the error type and the history helper."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 
 
@@ -98,3 +100,24 @@ def update_record(obj, *, actor, data: dict, reason: str, member_fields=()):
     for name, value in m2m.items():
         getattr(obj, name).set(value)
     return changed
+
+
+@contextmanager
+def model_errors_as_service_errors():
+    """A model check that fails in ``full_clean`` (a text too long, a bad choice) reads as a ServiceError,
+    so forms show it on the field and the API answers 400 instead of 500."""
+    try:
+        yield
+    except ServiceError:
+        raise
+    except ValidationError as exc:
+        raise ServiceError(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}) from exc
+
+
+def check_reference_free(model_cls, organisation, reference, *, exclude_pk=None) -> None:
+    """A reference given by hand must not be one the organisation already uses (CTX-004 twice)."""
+    if not reference:
+        return
+    taken = model_cls.objects.filter(organisation=organisation, reference=reference).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ServiceError(f"{reference} is already used in this organisation.", field="reference")

@@ -96,3 +96,41 @@ class CrosswalkFilterSet(MappingFilterSet):
         super().__init__(*args, **kwargs)
         for name in ("framework", "source_framework", "target_framework", "requirement"):
             self.filters.pop(name, None)
+
+
+# --- The pages' filter bars: the same filters, with frameworks picked from a list rather than typed -----
+
+
+def _visible_frameworks(request):
+    if request is None:
+        return Framework.objects.none()
+    return Framework.objects.visible_to(request.user, getattr(request, "organisation", None)).order_by("name")
+
+
+class RequirementPageFilterSet(RequirementFilterSet):
+    framework = django_filters.ModelChoiceFilter(queryset=_visible_frameworks, label="Framework")
+
+    class Meta(RequirementFilterSet.Meta):
+        fields = ["q", "framework", "kind", "assessable", "withdrawn"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("identifier", "parent"):
+            self.filters.pop(name, None)
+
+
+class MappingPageFilterSet(MappingFilterSet):
+    framework = django_filters.ModelChoiceFilter(
+        queryset=_visible_frameworks, method="filter_framework_object", label="Framework (either end)"
+    )
+
+    class Meta(MappingFilterSet.Meta):
+        fields = ["q", "framework", "relationship", "origin"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("source_framework", "target_framework", "requirement"):
+            self.filters.pop(name, None)
+
+    def filter_framework_object(self, queryset, name, value):
+        return queryset.filter(Q(source__framework=value) | Q(target__framework=value)) if value else queryset

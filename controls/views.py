@@ -25,7 +25,7 @@ from aims.permissions import can
 from aims.services import ServiceError
 from controls import services
 from controls.constants import RequirementKind
-from controls.filtersets import FrameworkFilterSet, MappingFilterSet, RequirementFilterSet
+from controls.filtersets import FrameworkFilterSet, MappingPageFilterSet, RequirementPageFilterSet
 from controls.forms import FrameworkForm, MappingForm, RequirementForm, RequirementImportForm
 from controls.imports import TEMPLATE
 from controls.models import Framework, Requirement, RequirementMapping
@@ -220,7 +220,7 @@ class RequirementListView(RequirementMixin, RegisterListView):
     """Every requirement the organisation sees, across frameworks: find "logging" in all of them."""
 
     title = "Requirements in all frameworks"
-    filterset_class = RequirementFilterSet
+    filterset_class = RequirementPageFilterSet
     default_ordering = "framework__name"
     columns = [
         Column("framework", "Framework", sort="framework__name"),
@@ -348,7 +348,7 @@ class MappingMixin:
 
 class MappingListView(MappingMixin, RegisterListView):
     title = "Requirement mappings"
-    filterset_class = MappingFilterSet
+    filterset_class = MappingPageFilterSet
     default_ordering = "source__framework__name"
     columns = [
         Column("source", "From", sort="source__identifier", template="controls/cells/mapping_source.html"),

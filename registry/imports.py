@@ -1,23 +1,38 @@
 """How AI systems, datasets and suppliers are imported from CSV or JSON (upsert by reference id).
 
-The columns are the ones people can edit in the UI, under the headers the CSV export writes, so an export
-edited in a spreadsheet imports back. Columns the export adds but nobody edits (next review, EU AI Act tier)
-are ignored. Rows are written by the same services as the forms and the API.
+The columns are the fields of the register's form, under the headers its CSV export writes, so an export
+edited in a spreadsheet imports back. Columns the export adds but nobody edits (next review of a system, EU AI
+Act tier, "used by") are ignored. Rows are written by the same services as the forms and the API.
 """
 
 from aims.imports import ChoiceList, ModelImporter, TextList, register_importer
 from registry import services
 from registry.constants import AITechnique
 from registry.forms import AISystemForm
+from registry.forms_data import DatasetForm, SupplierForm
 from registry.models import AISystem, Dataset, Supplier
 from registry.views import AI_SYSTEM_EXPORT
+from registry.views_data import DATASET_EXPORT, SUPPLIER_EXPORT
 
 IMPORT_REASON = "Imported from a file"
 
 
+def _export_field(accessor) -> str:
+    """``"business_owner.username"`` → ``business_owner``; ``"get_source_display"`` → ``source``."""
+    if not isinstance(accessor, str):
+        return ""
+    name = accessor.split(".")[0]
+    return name.removeprefix("get_").removesuffix("_display") if name.endswith("_display") else name
+
+
 def _export_headers(export_fields) -> dict[str, str]:
     """``[("Business owner", "business_owner.username"), ...]`` → ``{"business_owner": "Business owner"}``."""
-    return {accessor.split(".")[0]: header for header, accessor in export_fields if isinstance(accessor, str)}
+    return {_export_field(accessor): header for header, accessor in export_fields if _export_field(accessor)}
+
+
+def _not_imported(export_fields, import_fields) -> list[str]:
+    """Export columns nobody edits (next review, tier, "used by"): ignored without a warning on import."""
+    return [header for header, accessor in export_fields if _export_field(accessor) not in import_fields]
 
 
 # AI systems --------------------------------------------------------------------------------------------
@@ -51,7 +66,7 @@ def ai_system_importer() -> ModelImporter:
         create=_ai_system_create,
         update=_ai_system_update,
         validate=services.ai_system_check,
-        ignored=[header for name, header in export_headers.items() if name not in AI_SYSTEM_IMPORT_FIELDS],
+        ignored=_not_imported(AI_SYSTEM_EXPORT, AI_SYSTEM_IMPORT_FIELDS),
         example={
             "reference": "AIS-101",
             "name": "Invoice fraud screening",
@@ -78,18 +93,7 @@ def ai_system_importer() -> ModelImporter:
 
 # Suppliers ---------------------------------------------------------------------------------------------
 
-SUPPLIER_IMPORT_FIELDS = [
-    "reference",
-    "name",
-    "supply_type",
-    "supplies",
-    "contract_reference",
-    "due_diligence_status",
-    "due_diligence_date",
-    "assessment_notes",
-    "owner",
-    "next_review",
-]
+SUPPLIER_IMPORT_FIELDS = list(SupplierForm.Meta.fields)
 
 
 def _supplier_create(*, actor, organisation, data):
@@ -105,10 +109,11 @@ def supplier_importer() -> ModelImporter:
         key="suppliers",
         label="suppliers",
         model=Supplier,
-        columns=ModelImporter.build_columns(Supplier, SUPPLIER_IMPORT_FIELDS),
+        columns=ModelImporter.build_columns(Supplier, SUPPLIER_IMPORT_FIELDS, headers=_export_headers(SUPPLIER_EXPORT)),
         create=_supplier_create,
         update=_supplier_update,
         validate=services.supplier_check,
+        ignored=_not_imported(SUPPLIER_EXPORT, SUPPLIER_IMPORT_FIELDS),
         example={
             "reference": "SUP-101",
             "name": "Example Cloud AI Ltd",
@@ -125,27 +130,7 @@ def supplier_importer() -> ModelImporter:
 
 # Datasets ----------------------------------------------------------------------------------------------
 
-DATASET_IMPORT_FIELDS = [
-    "reference",
-    "name",
-    "version",
-    "description",
-    "source",
-    "supplier",
-    "provenance",
-    "collection_method",
-    "licence",
-    "contains_personal_data",
-    "contains_special_category_data",
-    "legal_basis",
-    "quality_checks",
-    "quality_results",
-    "known_biases",
-    "retention",
-    "owner",
-    "derived_from",
-    "next_review",
-]
+DATASET_IMPORT_FIELDS = list(DatasetForm.Meta.fields)
 
 
 def _dataset_create(*, actor, organisation, data):
@@ -161,10 +146,11 @@ def dataset_importer() -> ModelImporter:
         key="datasets",
         label="datasets",
         model=Dataset,
-        columns=ModelImporter.build_columns(Dataset, DATASET_IMPORT_FIELDS),
+        columns=ModelImporter.build_columns(Dataset, DATASET_IMPORT_FIELDS, headers=_export_headers(DATASET_EXPORT)),
         create=_dataset_create,
         update=_dataset_update,
         validate=services.dataset_check,
+        ignored=_not_imported(DATASET_EXPORT, DATASET_IMPORT_FIELDS),
         example={
             "reference": "DS-101",
             "name": "Invoices 2020–2024",

@@ -34,6 +34,7 @@ from registry.forms_data import (
     SupplierForm,
 )
 from registry.models import AIModel, Dataset, DatasetUsage, ModelMetric, ModelVersion, Supplier
+from registry.views_import import import_url
 
 _USAGES = Prefetch("usages", queryset=DatasetUsage.objects.select_related("ai_system").order_by("purpose"))
 
@@ -78,7 +79,7 @@ DATASET_EXPORT = [
     ("Description", "description"),
     ("Owner", "owner.username"),
     ("Source", "get_source_display"),
-    ("Supplier", "supplier.name"),
+    ("Supplier", "supplier.reference"),
     ("Provenance", "provenance"),
     ("Collection method", "collection_method"),
     ("Licence", "licence"),
@@ -99,7 +100,7 @@ AI_MODEL_EXPORT = [
     ("Model type", "model_type"),
     ("Description", "description"),
     ("Owner", "owner.username"),
-    ("Supplier", "supplier.name"),
+    ("Supplier", "supplier.reference"),
     ("Versions", _versions_text),
 ]
 MODEL_VERSION_EXPORT = [
@@ -136,6 +137,10 @@ class SupplierMixin:
 class SupplierListView(SupplierMixin, RegisterListView):
     filterset_class = SupplierFilterSet
     export_fields = SUPPLIER_EXPORT
+
+    def extra_context_data(self) -> dict:
+        return {"import_url": import_url(self.request, "suppliers")}
+
     columns = [
         Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
         Column("name", "Name", sort="name", template="registry/cells/name.html"),
@@ -206,6 +211,10 @@ class DatasetMixin:
 class DatasetListView(DatasetMixin, RegisterListView):
     filterset_class = DatasetFilterSet
     export_fields = DATASET_EXPORT
+
+    def extra_context_data(self) -> dict:
+        return {"import_url": import_url(self.request, "datasets")}
+
     columns = [
         Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
         Column("name", "Name", sort="name", template="registry/cells/dataset_name.html"),

@@ -42,7 +42,8 @@ class ImportContext:
     organisation: object
     model: type
     members: dict[str, object] = field(default_factory=dict)
-    records: dict[type, dict[str, object]] = field(default_factory=dict)
+    records: dict[type, dict[str, object]] = field(default_factory=dict)  # by reference
+    named: dict[type, dict[str, list]] = field(default_factory=dict)  # by name, for exports that write names
     new_references: set[str] = field(default_factory=set)
 
 
@@ -223,23 +224,44 @@ class Member(Converter):
         return user
 
 
+def _head(value: str) -> str:
+    """``"SUP-004 Example Ltd"`` (how exports write a linked record) → ``"SUP-004"``."""
+    parts = value.split(None, 1)
+    return parts[0] if len(parts) == 2 else ""
+
+
 class Related(Converter):
-    """One record of the organisation, by reference id (``SUP-004``)."""
+    """One record of the organisation, by reference id (``SUP-004``), as ``SUP-004 Name``, or by unique name."""
 
     def __init__(self, model):
         self.related_model = model
         self.description = f"The reference of a {model._meta.verbose_name}"
+
+    def keys(self, raw) -> list[str]:
+        values = super().keys(raw)
+        return values + [head for value in values if (head := _head(value))]
 
     def _unknown(self, references: list[str]) -> CellError:
         name = self.related_model._meta.verbose_name
         listed = ", ".join(f"“{r}”" for r in references)
         return CellError(f"No {name} with the reference {listed} in this organisation.")
 
+    def find(self, value: str, ctx):
+        records = ctx.records.get(self.related_model, {})
+        obj = records.get(value) or records.get(_head(value))
+        if obj is None:
+            matches = ctx.named.get(self.related_model, {}).get(value, [])
+            if len(matches) > 1:
+                plural = self.related_model._meta.verbose_name_plural
+                raise CellError(f"Several {plural} are named “{value}”: give the reference instead.")
+            obj = matches[0] if matches else None
+        return obj
+
     def to_python(self, raw, ctx):
         value = text_of(raw)
         if not value:
             return None
-        obj = ctx.records.get(self.related_model, {}).get(value)
+        obj = self.find(value, ctx)
         if obj is None:
             raise self._unknown([value])
         return obj
@@ -254,9 +276,8 @@ class RelatedMany(Related):
 
     def to_python(self, raw, ctx):
         found, unknown = [], []
-        records = ctx.records.get(self.related_model, {})
         for reference in items_of(raw):
-            obj = records.get(reference)
+            obj = self.find(reference, ctx)
             if obj is None and self.related_model is ctx.model and reference in ctx.new_references:
                 obj = Pending(reference)
             (found if obj is not None else unknown).append(obj or reference)

@@ -13,6 +13,8 @@ importing the same file twice writes nothing (and no history) the second time.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -152,9 +154,6 @@ class ModelImporter:
 
     def template_csv(self, example: dict[str, str] | None = None) -> str:
         """The columns and one example row, for people starting a file from scratch."""
-        import csv
-        import io
-
         values = {**self.example, **(example or {})}
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -209,8 +208,14 @@ class ModelImporter:
                     members.update(converter.keys(src.cells[header]))
                 elif converter.related_model is not None:
                     wanted[converter.related_model].update(converter.keys(src.cells[header]))
-        wanted[self.model] |= references
         ctx = ImportContext(organisation=organisation, model=self.model)
+        for model, keys in wanted.items():
+            if any(f.name == "name" for f in model._meta.fields):
+                named = defaultdict(list)
+                for obj in in_chunks(model.objects.filter(organisation=organisation), "name", keys):
+                    named[obj.name].append(obj)
+                ctx.named[model] = named
+        wanted[self.model] |= references
         for model, keys in wanted.items():
             scoped = model.objects.filter(organisation=organisation)
             ctx.records[model] = {obj.reference: obj for obj in in_chunks(scoped, "reference", keys)}
@@ -300,7 +305,12 @@ class ModelImporter:
             if not (self._is_m2m(name) and self.model._meta.get_field(name).related_model is self.model):
                 continue
             for item in value:
-                if (obj is not None and item is obj) or (isinstance(item, Pending) and item.reference == row.reference):
+                if (
+                    isinstance(item, Pending)
+                    and item.reference == row.reference
+                    or obj is not None
+                    and item.pk == obj.pk
+                ):
                     row.add_error(name, "A record cannot be linked to itself.")
 
     def _changes(self, obj, data: dict, m2m_current) -> list[str]:

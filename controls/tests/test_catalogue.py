@@ -283,7 +283,7 @@ def test_unknown_only_key_is_refused(db):
 def test_management_command_reports_counts(catalogue, capsys):
     call_command("load_frameworks", "--only", "gdpr")
     out = capsys.readouterr().out
-    assert "framework gdpr v1: 0 created, 0 updated, 25 unchanged" in out
+    assert "framework gdpr v2: 0 created, 0 updated, 25 unchanged" in out
     assert "The catalogue is up to date." in out
 
 

@@ -267,6 +267,36 @@ def test_export_of_the_inventory_imports_back_unchanged(officer, org, client_for
     assert report.warnings == []
 
 
+def test_dataset_and_supplier_exports_import_back_unchanged(officer, org, client_for, supplier):
+    parent = DatasetFactory(organisation=org, version="2", contains_personal_data=True, legal_basis="consent")
+    child = DatasetFactory(organisation=org, owner=officer, source="supplier", supplier=supplier)
+    child.derived_from.add(parent)
+    client = client_for(officer)
+
+    for register, url_name, count in (("datasets", "dataset", 2), ("suppliers", "supplier", 1)):
+        response = client.get(reverse(f"registry:{url_name}-list") + "?export=csv")
+        content = b"".join(response.streaming_content)
+        report = run(officer, org, content, register=register)
+
+        assert report.counts["unchanged"] == count, [r.as_dict() for r in report.rows]
+        assert report.warnings == []
+
+
+def test_linked_records_may_be_named_by_reference_and_name_or_by_a_unique_name(officer, org, supplier):
+    SupplierFactory(organisation=org, reference="SUP-002", name="Twin")
+    SupplierFactory(organisation=org, reference="SUP-003", name="Twin")
+    rows = [
+        {"reference": "DS-1", "name": "A", "source": "supplier", "supplier": "SUP-001 Claims AI Ltd"},
+        {"reference": "DS-2", "name": "B", "source": "supplier", "supplier": "Claims AI Ltd"},
+        {"reference": "DS-3", "name": "C", "source": "supplier", "supplier": "Twin"},
+    ]
+
+    report = run(officer, org, json.dumps(rows).encode(), register="datasets", fmt="json")
+
+    assert [r.outcome for r in report.rows] == ["create", "create", "error"]
+    assert report.rows[2].errors == {"supplier": ["Several suppliers are named “Twin”: give the reference instead."]}
+
+
 # --- JSON ----------------------------------------------------------------------------------------
 
 

@@ -200,6 +200,19 @@ def test_template_download_has_the_columns_and_an_example_row(officer, org, clie
     assert [r.outcome for r in report.rows] == ["create"], report.rows[0].errors
 
 
+@pytest.mark.parametrize("register", ["datasets", "suppliers"])
+def test_every_template_example_row_imports(officer, org, client_for, register):
+    response = client_for(officer).get(reverse("registry:import-template", args=[register]))
+
+    report = run(officer, org, response.content, register=register, dry_run=False)
+
+    assert report.created == 1, report.rows[0].errors
+
+
+def test_template_of_an_unknown_register_is_404(officer, client_for):
+    assert client_for(officer).get(reverse("registry:import-template", args=["unicorns"])).status_code == 404
+
+
 def test_inventory_list_links_to_the_import_page_only_for_roles_that_may_import(members, client_for):
     url = reverse("registry:aisystem-list")
 

@@ -78,7 +78,7 @@ def test_officer_assesses_cv_screening_adds_treats_and_accepts_a_bias_risk(page,
     # Step 4, treat: plan an action and record the residual risk.
     page.get_by_test_id("next-step").click()
     card = page.get_by_test_id(f"treat-{reference}")
-    card.get_by_label("Action", exact=True).fill("Remove career-gap length features and retrain")
+    card.get_by_label(re.compile(r"^Action")).fill("Remove career-gap length features and retrain")
     card.get_by_label("Due date").fill("2030-06-30")
     card.get_by_role("button", name=f"Add action to {reference}").click()
     card = page.get_by_test_id(f"treat-{reference}")
