@@ -8,6 +8,7 @@ object is a 404) and every write asks ``aims.permissions.can`` (a role that may 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -220,6 +221,11 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
 
     template_name = "aims/crud/form.html"
     form_class = None
+    # The register's services: ``create_service(actor=, organisation=, data=)`` and
+    # ``update_service(actor=, <object_kwarg>=obj, data=)``. Wrap them in staticmethod().
+    create_service = None
+    update_service = None
+    object_kwarg = ""
 
     def get_object(self):
         if "pk" not in self.kwargs:
@@ -230,10 +236,12 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
         return self.form_class(data, files, instance=obj, organisation=self.request.organisation)
 
     def create(self, form):
-        raise NotImplementedError
+        return self.create_service(
+            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
+        )
 
     def update(self, obj, form):
-        raise NotImplementedError
+        return self.update_service(actor=self.request.user, data=form.service_data(), **{self.object_kwarg: obj})
 
     def render_form(self, form, obj):
         from django.shortcuts import render
@@ -248,7 +256,9 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         self.require("change" if obj else "add", obj)
-        form = self.get_form(obj, request.POST, request.FILES)
+        # A ModelForm writes the submitted values onto its instance while validating; give it a copy so the
+        # service receives the stored record and can tell what changed.
+        form = self.get_form(copy.deepcopy(obj) if obj else None, request.POST, request.FILES)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -265,7 +275,11 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
 
 
 class RegisterDeleteView(OrganisationViewMixin, View):
-    """POST only: deletes through the history helper so the deletion is attributed."""
+    """POST only: deletes through the register's ``delete_service(actor=, <object_kwarg>=obj)``, or the
+    history helper when it has none, so the deletion is attributed."""
+
+    delete_service = None
+    object_kwarg = ""
 
     def post(self, request, *args, **kwargs):
         obj = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
@@ -280,7 +294,10 @@ class RegisterDeleteView(OrganisationViewMixin, View):
         return redirect(self.url("list"))
 
     def delete(self, obj) -> None:
-        delete_with_history(obj, actor=self.request.user, reason="Deleted in the web interface")
+        if self.delete_service is not None:
+            self.delete_service(actor=self.request.user, **{self.object_kwarg: obj})
+        else:
+            delete_with_history(obj, actor=self.request.user, reason="Deleted in the web interface")
 
 
 def register_urls(prefix: str, name: str, *, list_view, detail_view, form_view, delete_view) -> list:

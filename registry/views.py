@@ -100,15 +100,11 @@ class AISystemDetailView(AISystemMixin, RegisterDetailView):
 class AISystemFormView(AISystemMixin, RegisterFormView):
     form_class = AISystemForm
 
-    def create(self, form):
-        return services.ai_system_register(
-            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
-        )
-
-    def update(self, obj, form):
-        return services.ai_system_update(actor=self.request.user, system=obj, data=form.service_data())
+    create_service = staticmethod(services.ai_system_register)
+    update_service = staticmethod(services.ai_system_update)
+    object_kwarg = "system"
 
 
 class AISystemDeleteView(AISystemMixin, RegisterDeleteView):
-    def delete(self, obj):
-        services.ai_system_delete(actor=self.request.user, system=obj)
+    delete_service = staticmethod(services.ai_system_delete)
+    object_kwarg = "system"

@@ -134,13 +134,9 @@ class ScopeStatementFormView(ScopeMixin, RegisterFormView):
                 return redirect(self.url("update", draft.pk))
         return self.render_form(self.get_form(obj), obj)
 
-    def create(self, form):
-        return services.scope_draft_create(
-            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
-        )
-
-    def update(self, obj, form):
-        return services.scope_update(actor=self.request.user, scope=obj, data=form.service_data())
+    create_service = staticmethod(services.scope_draft_create)
+    update_service = staticmethod(services.scope_update)
+    object_kwarg = "scope"
 
     def success_url(self, obj) -> str:
         return reverse("registry:scope")
@@ -163,8 +159,8 @@ class ScopeStatementApproveView(ScopeMixin, OrganisationViewMixin, View):
 
 
 class ScopeStatementDeleteView(ScopeMixin, RegisterDeleteView):
-    def delete(self, obj):
-        services.scope_draft_delete(actor=self.request.user, scope=obj)
+    delete_service = staticmethod(services.scope_draft_delete)
+    object_kwarg = "scope"
 
 
 # --- Context issues ------------------------------------------------------------------------------------
@@ -199,18 +195,14 @@ class ContextIssueDetailView(ContextIssueMixin, RegisterDetailView):
 class ContextIssueFormView(ContextIssueMixin, RegisterFormView):
     form_class = ContextIssueForm
 
-    def create(self, form):
-        return services.context_issue_create(
-            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
-        )
-
-    def update(self, obj, form):
-        return services.context_issue_update(actor=self.request.user, issue=obj, data=form.service_data())
+    create_service = staticmethod(services.context_issue_create)
+    update_service = staticmethod(services.context_issue_update)
+    object_kwarg = "issue"
 
 
 class ContextIssueDeleteView(ContextIssueMixin, RegisterDeleteView):
-    def delete(self, obj):
-        services.context_issue_delete(actor=self.request.user, issue=obj)
+    delete_service = staticmethod(services.context_issue_delete)
+    object_kwarg = "issue"
 
 
 # --- Interested parties --------------------------------------------------------------------------------
@@ -245,15 +237,11 @@ class InterestedPartyDetailView(InterestedPartyMixin, RegisterDetailView):
 class InterestedPartyFormView(InterestedPartyMixin, RegisterFormView):
     form_class = InterestedPartyForm
 
-    def create(self, form):
-        return services.interested_party_create(
-            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
-        )
-
-    def update(self, obj, form):
-        return services.interested_party_update(actor=self.request.user, party=obj, data=form.service_data())
+    create_service = staticmethod(services.interested_party_create)
+    update_service = staticmethod(services.interested_party_update)
+    object_kwarg = "party"
 
 
 class InterestedPartyDeleteView(InterestedPartyMixin, RegisterDeleteView):
-    def delete(self, obj):
-        services.interested_party_delete(actor=self.request.user, party=obj)
+    delete_service = staticmethod(services.interested_party_delete)
+    object_kwarg = "party"

@@ -183,18 +183,14 @@ class SupplierDetailView(SupplierMixin, RegisterDetailView):
 class SupplierFormView(SupplierMixin, RegisterFormView):
     form_class = SupplierForm
 
-    def create(self, form):
-        return services.supplier_create(
-            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
-        )
-
-    def update(self, obj, form):
-        return services.supplier_update(actor=self.request.user, supplier=obj, data=form.service_data())
+    create_service = staticmethod(services.supplier_create)
+    update_service = staticmethod(services.supplier_update)
+    object_kwarg = "supplier"
 
 
 class SupplierDeleteView(SupplierMixin, RegisterDeleteView):
-    def delete(self, obj):
-        services.supplier_delete(actor=self.request.user, supplier=obj)
+    delete_service = staticmethod(services.supplier_delete)
+    object_kwarg = "supplier"
 
 
 # Datasets ---------------------------------------------------------------------------------------------
@@ -302,18 +298,14 @@ class DatasetUsageRemoveView(DatasetMixin, OrganisationViewMixin, View):
 class DatasetFormView(DatasetMixin, RegisterFormView):
     form_class = DatasetForm
 
-    def create(self, form):
-        return services.dataset_create(
-            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
-        )
-
-    def update(self, obj, form):
-        return services.dataset_update(actor=self.request.user, dataset=obj, data=form.service_data())
+    create_service = staticmethod(services.dataset_create)
+    update_service = staticmethod(services.dataset_update)
+    object_kwarg = "dataset"
 
 
 class DatasetDeleteView(DatasetMixin, RegisterDeleteView):
-    def delete(self, obj):
-        services.dataset_delete(actor=self.request.user, dataset=obj)
+    delete_service = staticmethod(services.dataset_delete)
+    object_kwarg = "dataset"
 
 
 # Models -----------------------------------------------------------------------------------------------
@@ -366,18 +358,14 @@ class AIModelDetailView(AIModelMixin, RegisterDetailView):
 class AIModelFormView(AIModelMixin, RegisterFormView):
     form_class = AIModelForm
 
-    def create(self, form):
-        return services.ai_model_create(
-            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
-        )
-
-    def update(self, obj, form):
-        return services.ai_model_update(actor=self.request.user, model=obj, data=form.service_data())
+    create_service = staticmethod(services.ai_model_create)
+    update_service = staticmethod(services.ai_model_update)
+    object_kwarg = "model"
 
 
 class AIModelDeleteView(AIModelMixin, RegisterDeleteView):
-    def delete(self, obj):
-        services.ai_model_delete(actor=self.request.user, model=obj)
+    delete_service = staticmethod(services.ai_model_delete)
+    object_kwarg = "model"
 
 
 # Model versions ---------------------------------------------------------------------------------------
@@ -507,17 +495,11 @@ class ModelVersionFormView(ModelVersionMixin, RegisterFormView):
                 initial["model"] = model_pk
         return self.form_class(data, files, instance=obj, organisation=self.request.organisation, initial=initial)
 
-    def create(self, form):
-        return services.model_version_create(
-            actor=self.request.user, organisation=self.request.organisation, data=form.service_data()
-        )
-
-    def update(self, obj, form):
-        # The form wrote its values onto ``obj`` while validating; the service compares against the stored row.
-        stored = self.scoped_queryset().get(pk=obj.pk)
-        return services.model_version_update(actor=self.request.user, version=stored, data=form.service_data())
+    create_service = staticmethod(services.model_version_create)
+    update_service = staticmethod(services.model_version_update)
+    object_kwarg = "version"
 
 
 class ModelVersionDeleteView(ModelVersionMixin, RegisterDeleteView):
-    def delete(self, obj):
-        services.model_version_delete(actor=self.request.user, version=obj)
+    delete_service = staticmethod(services.model_version_delete)
+    object_kwarg = "version"
