@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 ANY = "Any"
 
@@ -15,7 +16,18 @@ class YesNoFilter(django_filters.BooleanFilter):
 
 
 class OrganisationFilterSet(django_filters.FilterSet):
-    """Labels empty choices "Any" so filter bars read naturally."""
+    """Labels empty choices "Any" so filter bars read naturally, and searches ``search_fields`` with ``q``."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        if not value or not self.search_fields:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

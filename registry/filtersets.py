@@ -43,7 +43,6 @@ def _members(request):
 
 
 class AISystemFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
     lifecycle_stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, label="Stage")
     eu_tier = django_filters.ChoiceFilter(choices=EUTier.choices, label="EU AI Act tier")
     in_scope = YesNoFilter(label="In scope")
@@ -62,14 +61,7 @@ class AISystemFilterSet(OrganisationFilterSet):
         model = AISystem
         fields = ["q", "lifecycle_stage", "eu_tier", "in_scope", "owner", "reassessment_required"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(name__icontains=value)
-            | Q(description__icontains=value)
-            | Q(business_unit__icontains=value)
-            | Q(tags__icontains=value)
-        )
+    search_fields = ("reference", "name", "description", "business_unit", "tags")
 
     def filter_owner(self, queryset, name, value):
         return queryset.filter(Q(business_owner=value) | Q(technical_owner=value)) if value else queryset
@@ -88,7 +80,6 @@ class AISystemFilterSet(OrganisationFilterSet):
 
 
 class ScopeStatementFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(choices=ScopeStatus.choices)
     version = django_filters.NumberFilter()
 
@@ -96,18 +87,10 @@ class ScopeStatementFilterSet(OrganisationFilterSet):
         model = ScopeStatement
         fields = ["q", "status", "version"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(boundaries__icontains=value)
-            | Q(units__icontains=value)
-            | Q(locations__icontains=value)
-            | Q(ai_roles__icontains=value)
-            | Q(exclusions__icontains=value)
-        )
+    search_fields = ("boundaries", "units", "locations", "ai_roles", "exclusions")
 
 
 class ContextIssueFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
     kind = django_filters.ChoiceFilter(choices=IssueKind.choices)
     owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
     review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label="Review due by")
@@ -116,17 +99,10 @@ class ContextIssueFilterSet(OrganisationFilterSet):
         model = ContextIssue
         fields = ["q", "kind", "owner", "review_due_before"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(effect_on_aims__icontains=value)
-        )
+    search_fields = ("reference", "title", "description", "effect_on_aims")
 
 
 class InterestedPartyFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
     kind = django_filters.ChoiceFilter(choices=IssueKind.choices)
     owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
     addressed = YesNoFilter(label="Addressed by the AIMS")
@@ -135,13 +111,7 @@ class InterestedPartyFilterSet(OrganisationFilterSet):
         model = InterestedParty
         fields = ["q", "kind", "owner", "addressed"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(name__icontains=value)
-            | Q(requirements__icontains=value)
-            | Q(how_addressed__icontains=value)
-        )
+    search_fields = ("reference", "name", "requirements", "how_addressed")
 
 
 # --- Datasets, suppliers, models and model versions (Annex A.6.2, A.7, A.10) ------------------------------
@@ -170,7 +140,6 @@ def _failing_metrics():
 
 
 class DatasetFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
     source = django_filters.ChoiceFilter(choices=DataSource.choices)
     supplier = django_filters.ModelChoiceFilter(queryset=_records(Supplier))
     contains_personal_data = YesNoFilter(label="Personal data")
@@ -189,15 +158,7 @@ class DatasetFilterSet(OrganisationFilterSet):
         model = Dataset
         fields = ["q", "source", "supplier", "contains_personal_data", "legal_basis", "used_by", "purpose", "owner"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(name__icontains=value)
-            | Q(description__icontains=value)
-            | Q(provenance__icontains=value)
-            | Q(licence__icontains=value)
-            | Q(known_biases__icontains=value)
-        )
+    search_fields = ("reference", "name", "description", "provenance", "licence", "known_biases")
 
     def filter_usage(self, queryset, name, value):
         # "Used by" and "Used for" together mean one usage with both (AIS-001 uses it for training).
@@ -214,7 +175,6 @@ class DatasetFilterSet(OrganisationFilterSet):
 
 
 class SupplierFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
     supply_type = django_filters.ChoiceFilter(choices=SupplyType.choices, label="Supplies")
     due_diligence_status = django_filters.ChoiceFilter(choices=DueDiligenceStatus.choices, label="Due diligence")
     ai_system = django_filters.ModelChoiceFilter(
@@ -227,14 +187,7 @@ class SupplierFilterSet(OrganisationFilterSet):
         model = Supplier
         fields = ["q", "supply_type", "due_diligence_status", "ai_system", "owner", "review_due_before"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(name__icontains=value)
-            | Q(supplies__icontains=value)
-            | Q(contract_reference__icontains=value)
-            | Q(assessment_notes__icontains=value)
-        )
+    search_fields = ("reference", "name", "supplies", "contract_reference", "assessment_notes")
 
     def filter_ai_system(self, queryset, name, value):
         links = AISystem.suppliers.through.objects.filter(supplier=OuterRef("pk"), aisystem=value)
@@ -242,7 +195,6 @@ class SupplierFilterSet(OrganisationFilterSet):
 
 
 class AIModelFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
     supplier = django_filters.ModelChoiceFilter(queryset=_records(Supplier))
     owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
     deployed_in = django_filters.ModelChoiceFilter(
@@ -256,20 +208,13 @@ class AIModelFilterSet(OrganisationFilterSet):
         model = AIModel
         fields = ["q", "supplier", "owner", "deployed_in"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(name__icontains=value)
-            | Q(model_type__icontains=value)
-            | Q(description__icontains=value)
-        )
+    search_fields = ("reference", "name", "model_type", "description")
 
     def filter_deployed_in(self, queryset, name, value):
         return queryset.filter(Exists(ModelVersion.objects.filter(model=OuterRef("pk"), deployed_in=value)))
 
 
 class ModelVersionFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
     model = django_filters.ModelChoiceFilter(queryset=_records(AIModel))
     approval_status = django_filters.ChoiceFilter(choices=ApprovalStatus.choices, label="Approval")
     deployed_in = django_filters.ModelChoiceFilter(
@@ -282,14 +227,7 @@ class ModelVersionFilterSet(OrganisationFilterSet):
         model = ModelVersion
         fields = ["q", "model", "approval_status", "deployed_in", "failing_metrics", "external_id"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(version_label__icontains=value)
-            | Q(description__icontains=value)
-            | Q(external_id__icontains=value)
-            | Q(model__reference__icontains=value)
-            | Q(model__name__icontains=value)
-        )
+    search_fields = ("version_label", "description", "external_id", "model__reference", "model__name")
 
     def filter_deployed_in(self, queryset, name, value):
         links = ModelVersion.deployed_in.through.objects.filter(modelversion=OuterRef("pk"), aisystem=value)
