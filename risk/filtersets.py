@@ -67,9 +67,7 @@ class RiskFilterSet(OrganisationFilterSet):
     )
     category = django_filters.ChoiceFilter(choices=RiskCategory.choices)
     risk_type = django_filters.ChoiceFilter(choices=RiskType.choices, label="Type")
-    objective = django_filters.ChoiceFilter(
-        choices=annex_c.objective_choices(), method="filter_objective", label="Objective"
-    )
+    objective = _choice_filter(annex_c.objective_choices(), method="filter_objective", label="Objective")
     overdue = YesNoFilter(method="filter_overdue", label="Overdue")
     open = YesNoFilter(method="filter_open", label="Open")
     treatment_option = django_filters.ChoiceFilter(choices=TreatmentOption.choices, label="Treatment")

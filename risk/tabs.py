@@ -2,9 +2,10 @@
 
 from django.urls import reverse
 
+from aims.permissions import can
 from risk.charts import heat_map_svg
 from risk.constants import RiskStatus
-from risk.models import Risk, RiskAssessment
+from risk.models import ImpactAssessment, Risk, RiskAssessment
 from risk.selectors import criteria_for_display, heat_map_counts, system_impact
 
 
@@ -26,6 +27,8 @@ def system_risks_tab(request, system) -> dict:
         .order_by("-assessment_date")[:5]
     )
     return {
+        "can_add_risk": can(user, "add", Risk, organisation),
+        "can_add_assessment": can(user, "add", RiskAssessment, organisation),
         "system_risks": risks,
         "system_assessments": assessments,
         "risk_heat_map": heat_map_svg(
@@ -42,4 +45,7 @@ def system_risks_tab(request, system) -> dict:
 
 
 def system_impact_tab(request, system) -> dict:
-    return {"impact": system_impact(system, user=request.user, organisation=request.organisation)}
+    return {
+        "impact": system_impact(system, user=request.user, organisation=request.organisation),
+        "can_add_impact": can(request.user, "add", ImpactAssessment, request.organisation),
+    }

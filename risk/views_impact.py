@@ -111,6 +111,8 @@ class ImpactFormView(ImpactMixin, RegisterFormView):
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         self.require("change" if obj else "add", obj)
+        if obj is None and not request.GET.get("system"):
+            return self.choose_system()
         if obj is not None and obj.status != ImpactStatus.DRAFT:
             messages.info(request, "An approved impact assessment is not edited: start a new version.")
             return redirect(self.url("detail", obj.pk))
@@ -121,6 +123,27 @@ class ImpactFormView(ImpactMixin, RegisterFormView):
                 messages.info(request, f"{draft.reference} is already a draft for {system.reference}.")
                 return redirect(self.url("update", draft.pk))
         return self.render_form(self.get_form(obj), obj)
+
+    def choose_system(self):
+        """Which system? Each is listed with its impact assessment in force, a draft, and whether one is due."""
+        systems = list(AISystem.objects.visible_to(self.request.user, self.request.organisation).order_by("reference"))
+        versions = self.scoped_queryset().filter(ai_system__in=systems).order_by("ai_system_id", "-version")
+        current, drafts = {}, {}
+        for version in versions:
+            if version.status == ImpactStatus.APPROVED:
+                current.setdefault(version.ai_system_id, version)
+            elif version.status == ImpactStatus.DRAFT:
+                drafts[version.ai_system_id] = version
+        rows = [
+            {
+                "system": system,
+                "current": current.get(system.pk),
+                "draft": drafts.get(system.pk),
+                "due": services.impact_assessment_due_reason(system, current.get(system.pk)),
+            }
+            for system in systems
+        ]
+        return render(self.request, "risk/impact_choose.html", {**self.common_context(), "rows": rows})
 
     def render_form(self, form, obj):
         system = obj.ai_system if obj else self.system()

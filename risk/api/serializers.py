@@ -50,7 +50,8 @@ class RiskSerializer(serializers.ModelSerializer):
 
     ai_systems = OrganisationRelatedField(AISystem, many=True, required=False)
     owner = MemberField()
-    objectives = CommaListField(child=serializers.ChoiceField(choices=annex_c.objective_choices()), required=False)
+    # Annex C keys are documented by pattern: other apps offer the same pick-list under their own field names.
+    objectives = CommaListField(child=inline_choice_field(annex_c.objective_choices()), required=False)
     risk_source = serializers.ChoiceField(choices=annex_c.risk_source_choices(), required=False, allow_blank=True)
     criteria_version = serializers.IntegerField(source="criteria.version", read_only=True, allow_null=True)
     inherent_likelihood = serializers.IntegerField(required=False, allow_null=True)

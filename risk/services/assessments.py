@@ -100,6 +100,7 @@ def _require_in_progress(assessment: RiskAssessment, what: str) -> None:
 
 @transaction.atomic
 def assessment_update(*, actor, assessment: RiskAssessment, data: dict, reason: str = "Edited") -> RiskAssessment:
+    """Edit an assessment in progress (scope, people, systems, the risks in it)."""
     _check_fields(data)
     _require_in_progress(assessment, "edited")
     data = dict(data)
@@ -172,6 +173,7 @@ def assessment_complete(*, actor, assessment: RiskAssessment, conclusion: str | 
 
 @transaction.atomic
 def assessment_approve(*, actor, assessment: RiskAssessment) -> RiskAssessment:
+    """Approve a completed assessment (members who may approve)."""
     if not can(actor, "approve", assessment, assessment.organisation):
         raise PermissionDenied("Only a member who may approve can approve a risk assessment.")
     if assessment.status != AssessmentStatus.COMPLETED:

@@ -27,6 +27,7 @@ def lock_organisation(organisation) -> None:
 
 
 def check_reference_free(model_cls, organisation, reference, *, exclude_pk=None) -> None:
+    """A reference given by hand must not already be used in the organisation (RSK-004 twice)."""
     if not reference:
         return
     if model_cls.objects.filter(organisation=organisation, reference=reference).exclude(pk=exclude_pk).exists():
@@ -34,6 +35,7 @@ def check_reference_free(model_cls, organisation, reference, *, exclude_pk=None)
 
 
 def require_text(value, *, field: str, message: str) -> str:
+    """The stripped text, or a ServiceError on ``field`` when it is empty."""
     text = (value or "").strip()
     if not text:
         raise ServiceError(message, field=field)

@@ -44,6 +44,7 @@ def criteria_current(organisation) -> RiskCriteria | None:
 
 
 def default_criteria_fields() -> dict:
+    """The default 5 × 5 method: scales, matrix, level meanings, appetite and cadence."""
     return {
         "name": "AI risk criteria",
         "method": DEFAULT_METHOD,
@@ -228,6 +229,7 @@ def criteria_approve(*, actor, criteria: RiskCriteria) -> RiskCriteria:
 
 @transaction.atomic
 def criteria_delete_draft(*, actor, criteria: RiskCriteria) -> None:
+    """Discard a draft version; approved and superseded versions are kept as the method's history."""
     _require_approver(actor, criteria.organisation, "change")
     _require_draft(_locked(criteria), "deleted")
     delete_with_history(criteria, actor=actor, reason="Draft discarded")

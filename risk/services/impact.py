@@ -152,6 +152,7 @@ def impact_assessment_create(*, actor, system: AISystem, data: dict | None = Non
 def impact_assessment_update(
     *, actor, assessment: ImpactAssessment, data: dict, reason: str = "Edited"
 ) -> ImpactAssessment:
+    """Edit a draft impact assessment; approved and superseded versions are records and are not edited."""
     _check_fields(data, IMPACT_FIELDS)
     _require_draft(assessment, "edited")
     check_members(assessment.organisation, data, ("owner",))
@@ -214,6 +215,7 @@ def impact_assessment_approve(
 
 @transaction.atomic
 def impact_assessment_delete(*, actor, assessment: ImpactAssessment) -> None:
+    """Discard a draft impact assessment."""
     _require_draft(assessment, "deleted")
     delete_with_history(assessment, actor=actor, reason="Draft discarded")
 
@@ -223,6 +225,7 @@ def impact_assessment_delete(*, actor, assessment: ImpactAssessment) -> None:
 
 @transaction.atomic
 def impact_area_add(*, actor, assessment: ImpactAssessment, data: dict) -> ImpactArea:
+    """Assess one impact area (who, what, how bad, how likely, how reversible, mitigations) in a draft."""
     _check_fields(data, AREA_FIELDS)
     _require_draft(assessment, "changed")
     require_text(data.get("potential_impact"), field="potential_impact", message="Describe the potential impact.")
@@ -232,6 +235,7 @@ def impact_area_add(*, actor, assessment: ImpactAssessment, data: dict) -> Impac
 
 @transaction.atomic
 def impact_area_update(*, actor, area: ImpactArea, data: dict) -> ImpactArea:
+    """Edit an impact area of a draft."""
     _check_fields(data, AREA_FIELDS)
     _require_draft(area.impact_assessment, "changed")
     if "potential_impact" in data:
@@ -243,6 +247,7 @@ def impact_area_update(*, actor, area: ImpactArea, data: dict) -> ImpactArea:
 
 @transaction.atomic
 def impact_area_delete(*, actor, area: ImpactArea) -> None:
+    """Remove an impact area from a draft."""
     _require_draft(area.impact_assessment, "changed")
     delete_with_history(area, actor=actor, reason="Deleted")
 

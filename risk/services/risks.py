@@ -10,7 +10,7 @@ from django.utils import timezone
 from aims.permissions import can
 from aims.services import ServiceError, check_members, check_same_organisation, delete_with_history, save_with_history
 from risk import annex_c, scoring
-from risk.constants import OPEN_ACTION_STATUSES, ActionStatus, RiskStatus, TreatmentOption
+from risk.constants import OPEN_ACTION_STATUSES, ActionStatus, CriteriaStatus, RiskStatus, TreatmentOption
 from risk.models import Risk, RiskCriteria, TreatmentAction
 from risk.services.common import add_months, check_reference_free, model_errors_as_service_errors, require_text
 from risk.services.criteria import criteria_current, criteria_ensure
@@ -331,6 +331,7 @@ def risk_close(*, actor, risk: Risk, reason: str) -> Risk:
 
 @transaction.atomic
 def risk_reopen(*, actor, risk: Risk, reason: str) -> Risk:
+    """Reopen a closed risk (it applies again); its status follows its data again."""
     if risk.status != RiskStatus.CLOSED:
         raise ServiceError(f"{risk.reference} is not closed.", conflict=True)
     reason = require_text(reason, field="reason", message="Say why the risk is reopened.")
@@ -353,6 +354,8 @@ def risk_rescore_with_criteria(
     target = criteria or criteria_ensure(organisation=risk.organisation, actor=actor)
     if target.organisation_id != risk.organisation_id:
         raise ServiceError("Select criteria of your own organisation.", field="criteria")
+    if target.status != CriteriaStatus.APPROVED:
+        raise ServiceError(f"Version {target.version} is not approved: risks are scored with approved criteria.")
     previous = risk.criteria
     if previous is not None and previous.pk == target.pk and inherent is None and residual is None:
         raise ServiceError(f"{risk.reference} is already scored with criteria v{target.version}.", conflict=True)
@@ -376,6 +379,7 @@ def risk_rescore_with_criteria(
 
 @transaction.atomic
 def risk_delete(*, actor, risk: Risk) -> None:
+    """Delete a risk recorded by mistake; its history keeps the deletion. Closing is the usual end of a risk."""
     delete_with_history(risk, actor=actor, reason="Deleted")
 
 
@@ -421,6 +425,7 @@ def treatment_action_add(*, actor, risk: Risk, data: dict) -> TreatmentAction:
 
 @transaction.atomic
 def treatment_action_update(*, actor, action: TreatmentAction, data: dict, reason: str = "Edited") -> TreatmentAction:
+    """Edit an action; marking it done stamps ``completed_at`` and may move its risk to treated."""
     _check_action_fields(data)
     if "title" in data:
         require_text(data["title"], field="title", message="Say what the action is.")
@@ -459,6 +464,7 @@ def treatment_action_complete(*, actor, action: TreatmentAction, note: str = "")
 
 @transaction.atomic
 def treatment_action_delete(*, actor, action: TreatmentAction) -> None:
+    """Delete an action planned by mistake (cancel it instead to keep it on the plan)."""
     risk = action.risk
     delete_with_history(action, actor=actor, reason="Deleted")
     _after_action_change(actor=actor, risk=risk, reason=f"Treatment action {action.reference} deleted")

@@ -14,6 +14,7 @@ from risk.constants import (
     RiskLevel,
     RiskStatus,
     Severity,
+    TreatmentOption,
 )
 
 register = template.Library()
@@ -109,3 +110,13 @@ def objective_items(risk):
     keys = risk.objective_list if hasattr(risk, "objective_list") else []
     lookup = {item.key: item for item in annex_c.objectives()}
     return [lookup[key] for key in keys if key in lookup]
+
+
+@register.filter
+def status_label(value):
+    return RiskStatus(value).label if value in RiskStatus.values else (value or "—")
+
+
+@register.filter
+def treatment_label(value):
+    return TreatmentOption(value).label if value in TreatmentOption.values else (value or "—")

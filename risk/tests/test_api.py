@@ -345,4 +345,3 @@ def test_list_endpoint_query_count_does_not_grow_with_rows(api_for, officer, org
     _rows(org, officer, 45)
     many = _count(api, url)
     assert few == many
-

@@ -476,9 +476,12 @@ def test_impact_approval_refusal_is_explained(client_for, officer, org):
     assert assessment.status == ImpactStatus.DRAFT
 
 
-def test_new_impact_assessment_needs_a_system_of_the_organisation(client_for, officer, other_org):
+def test_new_impact_assessment_needs_a_system_of_the_organisation(client_for, officer, org, other_org):
     client = client_for(officer)
-    assert client.get("/risks/impact-assessments/new/").status_code == 404
+    AISystemFactory(organisation=org, name="Own system")
+    AISystemFactory(organisation=other_org, name="Their system")
+    chooser = body(client.get("/risks/impact-assessments/new/"))
+    assert "Own system" in chooser and "Their system" not in chooser and "No approved impact assessment" in chooser
     foreign = AISystemFactory(organisation=other_org)
     assert client.get(f"/risks/impact-assessments/new/?system={foreign.pk}").status_code == 404
 
