@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("registry.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("controls.api.urls")),
+    path("", include("governance.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -55,6 +56,7 @@ urlpatterns = [
     path("inventory/", include("registry.urls")),
     path("risks/", include("risk.urls")),
     path("controls/", include("controls.urls")),
+    path("governance/", include("governance.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

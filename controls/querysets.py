@@ -1,8 +1,10 @@
 """Filters of the catalogue: what a user of an organisation may see (shipped rows plus their own)."""
 
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+
+from aims.models import OrganisationQuerySet
 
 
 class CatalogueQuerySet(models.QuerySet):
@@ -85,3 +87,65 @@ class MappingQuerySet(CatalogueQuerySet):
 
     def with_ends(self):
         return self.select_related("source__framework", "target__framework")
+
+
+# --- Controls, evidence, policies and the roadmap (organisation-scoped) ---------------------------------
+
+
+def _today(today=None):
+    from django.utils import timezone
+
+    return today or timezone.localdate()
+
+
+class ControlQuerySet(OrganisationQuerySet):
+    def implemented(self):
+        return self.filter(implementation_status="implemented")
+
+    def review_overdue(self, today=None):
+        return self.filter(next_review__lt=_today(today))
+
+
+class EvidenceQuerySet(OrganisationQuerySet):
+    """Evidence counts when it has a file or a link, speaks for today and has not been rejected."""
+
+    def with_content(self):
+        return self.filter(Q(current_revision__isnull=False) | ~Q(url=""))
+
+    def current(self, today=None):
+        today = _today(today)
+        return (
+            self.with_content()
+            .exclude(review_status="rejected")
+            .filter(Q(effective_date__isnull=True) | Q(effective_date__lte=today))
+            .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=today))
+        )
+
+    def expired(self, today=None):
+        return self.filter(expiry_date__lt=_today(today))
+
+    def expiring(self, today=None, days: int | None = None):
+        """Still valid today, but expiring within ``days`` (default ``EXPIRING_DAYS``)."""
+        import datetime as dt
+
+        from controls.constants import EXPIRING_DAYS
+
+        today = _today(today)
+        return self.filter(expiry_date__gte=today, expiry_date__lte=today + dt.timedelta(days=days or EXPIRING_DAYS))
+
+
+class PolicyQuerySet(OrganisationQuerySet):
+    def latest_versions(self):
+        """The newest version of each policy (by reference)."""
+        newer = self.model.objects.filter(
+            organisation=OuterRef("organisation"), reference=OuterRef("reference"), version__gt=OuterRef("version")
+        )
+        return self.filter(~Exists(newer))
+
+
+class RoadmapQuerySet(OrganisationQuerySet):
+    def open(self):
+        return self.filter(status__in=["planned", "in_progress"])
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=_today(today))

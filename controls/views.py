@@ -257,9 +257,14 @@ class RequirementDetailView(RequirementMixin, RegisterDetailView):
     template_name = "controls/requirement_detail.html"
     tabs = [
         Tab("overview", "Overview", "controls/tabs/requirement_overview.html"),
+        Tab("controls", "Controls and evidence", "controls/tabs/requirement_controls.html"),
     ]
 
     def tab_context(self, obj, tab_key):
+        if tab_key == "controls":
+            from controls.tabs import requirement_controls_tab
+
+            return {"ancestors": requirement_ancestors(obj), **requirement_controls_tab(self.request, obj)}
         context = {
             "ancestors": requirement_ancestors(obj),
             "can_add_mapping": can(self.request.user, "add", RequirementMapping, self.request.organisation),

@@ -45,3 +45,72 @@ def _controls_factories():
 
 
 FACTORIES.update(_controls_factories())
+
+
+# --- controls: controls, the SoA, evidence, policies and the roadmap ----------------------------------------
+def _controls_work_factories():
+    from controls.models import (
+        Control,
+        Evidence,
+        EvidenceRevision,
+        Policy,
+        RoadmapAction,
+        SoALine,
+        SoAVersion,
+        StatementOfApplicability,
+    )
+    from controls.tests import factories as f
+
+    return {
+        Control: lambda organisation: f.ControlFactory(organisation=organisation, title="Globex secret control"),
+        Evidence: lambda organisation: f.EvidenceFactory(organisation=organisation, title="Globex secret evidence"),
+        EvidenceRevision: lambda organisation: f.EvidenceRevisionFactory(
+            evidence=f.EvidenceFactory(organisation=organisation, kind="file", url="")
+        ),
+        Policy: lambda organisation: f.PolicyFactory(organisation=organisation, title="Globex secret policy"),
+        RoadmapAction: lambda organisation: f.RoadmapActionFactory(organisation=organisation, title="Globex plan"),
+        StatementOfApplicability: lambda organisation: f.SoAFactory(organisation=organisation),
+        SoALine: lambda organisation: f.SoALineFactory(soa=f.SoAFactory(organisation=organisation)),
+        SoAVersion: lambda organisation: f.SoAVersionFactory(soa=f.SoAFactory(organisation=organisation)),
+    }
+
+
+FACTORIES.update(_controls_work_factories())
+
+
+# --- governance: AIMS roles, RACI, objectives, competence and training, acknowledgements, communication ----
+def _governance_factories():
+    from governance.models import (
+        Acknowledgement,
+        AcknowledgementRequirement,
+        AimsRole,
+        Communication,
+        Competence,
+        Objective,
+        RaciEntry,
+        RoleAssignment,
+        TrainingCourse,
+        TrainingRecord,
+    )
+    from governance.tests import factories as f
+
+    def role(organisation):
+        return f.AimsRoleFactory(organisation=organisation, name="Globex secret role")
+
+    return {
+        AimsRole: role,
+        RoleAssignment: lambda organisation: f.RoleAssignmentFactory(role=role(organisation)),
+        RaciEntry: lambda organisation: f.RaciEntryFactory(role=role(organisation)),
+        Objective: lambda organisation: f.ObjectiveFactory(organisation=organisation, title="Globex secret objective"),
+        Competence: lambda organisation: f.CompetenceFactory(organisation=organisation, name="Globex secret skill"),
+        TrainingCourse: lambda organisation: f.TrainingCourseFactory(organisation=organisation, title="Globex course"),
+        TrainingRecord: lambda organisation: f.TrainingRecordFactory(organisation=organisation),
+        Communication: lambda organisation: f.CommunicationFactory(organisation=organisation, topic="Globex secret"),
+        AcknowledgementRequirement: lambda organisation: f.AcknowledgementRequirementFactory(organisation=organisation),
+        Acknowledgement: lambda organisation: f.AcknowledgementFactory(
+            policy=f.PolicyFactory(organisation=organisation)
+        ),
+    }
+
+
+FACTORIES.update(_governance_factories())

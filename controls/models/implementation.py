@@ -1,0 +1,73 @@
+"""The organisation's implemented controls (ISO/IEC 42001 clause 6.1.3, 8.1; Annex A).
+
+A control says how something is done here, who owns it and how far it is in place. It links the chain
+the auditor follows: the requirements it satisfies (any framework), the AI systems and risks it applies
+to, and the risk treatment actions that asked for it.
+"""
+
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from aims.models import OwnedMixin, ReferencedModel
+from controls.constants import CheckFrequency, CheckResult, ControlType, ImplementationStatus
+from controls.models.catalogue import Requirement
+from controls.querysets import ControlQuerySet
+from registry.models import AISystem
+from risk.models import Risk, TreatmentAction
+
+
+class Control(OwnedMixin, ReferencedModel):
+    """One implemented (or planned) control, ``CTL-031``."""
+
+    REFERENCE_PREFIX = "CTL"
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(
+        "how it is done here", blank=True, help_text="The control as your organisation runs it, in your words."
+    )
+    control_type = models.CharField("type", max_length=20, choices=ControlType.choices, default=ControlType.PROCESS)
+    implementation_status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
+    )
+    requirements = models.ManyToManyField(
+        Requirement, blank=True, related_name="controls", help_text="The requirements it satisfies, in any framework."
+    )
+    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="controls", verbose_name="AI systems")
+    risks = models.ManyToManyField(Risk, blank=True, related_name="controls", help_text="The risks it treats.")
+    treatment_actions = models.ManyToManyField(
+        TreatmentAction, blank=True, related_name="controls", help_text="Risk treatment actions it implements."
+    )
+    check_frequency = models.CharField(
+        "test or check frequency", max_length=20, choices=CheckFrequency.choices, blank=True
+    )
+    last_checked = models.DateField("last checked", null=True, blank=True)
+    last_check_result = models.CharField(max_length=20, choices=CheckResult.choices, blank=True)
+    last_check_note = models.TextField("notes on the last check", blank=True)
+    next_review = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ControlQuerySet.as_manager()
+
+    class Meta(ReferencedModel.Meta):
+        ordering = ["reference"]
+        indexes = [
+            models.Index(fields=["organisation", "implementation_status"]),
+            models.Index(fields=["organisation", "owner"]),
+            models.Index(fields=["organisation", "next_review"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def is_implemented(self) -> bool:
+        return self.implementation_status == ImplementationStatus.IMPLEMENTED
+
+    @property
+    def review_overdue(self) -> bool:
+        return bool(self.next_review and self.next_review < timezone.localdate())

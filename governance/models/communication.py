@@ -1,0 +1,51 @@
+"""The communication plan (ISO/IEC 42001 clause 7.4; Annex A.8.3, A.8.5): what is communicated about the
+AIMS, to whom, when and how often, by whom and through which channel, and when it was last done."""
+
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from aims.models import OwnedMixin, ReferencedModel
+from governance.constants import AudienceKind, Channel, Frequency
+from governance.querysets import CommunicationQuerySet
+from registry.models import InterestedParty
+
+
+class Communication(OwnedMixin, ReferencedModel):
+    """One line of the communication plan, ``COM-006``; ``owner`` is who communicates it."""
+
+    REFERENCE_PREFIX = "COM"
+
+    topic = models.CharField("what is communicated", max_length=200)
+    description = models.TextField(blank=True, help_text="The message and what it should achieve.")
+    audience_kind = models.CharField("audience", max_length=10, choices=AudienceKind.choices)
+    audience = models.CharField("to whom", max_length=300, help_text="E.g. all staff, hospital customers, regulator.")
+    interested_parties = models.ManyToManyField(
+        InterestedParty, blank=True, related_name="communications", help_text="From the interested party register."
+    )
+    frequency = models.CharField("how often", max_length=20, choices=Frequency.choices)
+    timing = models.CharField("when", max_length=200, blank=True, help_text="E.g. first week of each quarter.")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    last_done = models.DateField(null=True, blank=True)
+    next_due = models.DateField(
+        null=True, blank=True, help_text="Left empty, it follows from the last time and how often."
+    )
+    history = HistoricalRecords()
+
+    objects = CommunicationQuerySet.as_manager()
+
+    class Meta(ReferencedModel.Meta):
+        verbose_name = "communication"
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["organisation", "next_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.topic}"
+
+    @property
+    def name(self) -> str:
+        return self.topic
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.next_due and self.next_due < timezone.localdate())
