@@ -114,3 +114,42 @@ def _governance_factories():
 
 
 FACTORIES.update(_governance_factories())
+
+
+# --- audits: programme, audits, checklist, findings, nonconformities, KPIs, reviews, incidents -------------------
+def _audits_factories():
+    from audits.models import (
+        KPI,
+        Audit,
+        AuditProgramme,
+        ChecklistItem,
+        CorrectiveAction,
+        Finding,
+        Incident,
+        ManagementReview,
+        Nonconformity,
+        ReviewAction,
+    )
+    from audits.tests import factories as f
+
+    return {
+        AuditProgramme: lambda organisation: f.AuditProgrammeFactory(organisation=organisation, title="Globex plan"),
+        Audit: lambda organisation: f.AuditFactory(organisation=organisation, title="Globex secret audit"),
+        ChecklistItem: lambda organisation: f.ChecklistItemFactory(audit=f.AuditFactory(organisation=organisation)),
+        Finding: lambda organisation: f.FindingFactory(
+            audit=f.AuditFactory(organisation=organisation), title="Globex secret finding"
+        ),
+        Nonconformity: lambda organisation: f.NonconformityFactory(organisation=organisation, title="Globex secret NC"),
+        CorrectiveAction: lambda organisation: f.CorrectiveActionFactory(
+            nonconformity=f.NonconformityFactory(organisation=organisation), title="Globex secret action"
+        ),
+        KPI: lambda organisation: f.KPIFactory(organisation=organisation, name="Globex secret KPI"),
+        ManagementReview: lambda organisation: f.ManagementReviewFactory(organisation=organisation, title="Globex MR"),
+        ReviewAction: lambda organisation: f.ReviewActionFactory(
+            decision=f.ReviewDecisionFactory(review=f.ManagementReviewFactory(organisation=organisation))
+        ),
+        Incident: lambda organisation: f.IncidentFactory(organisation=organisation, title="Globex secret incident"),
+    }
+
+
+FACTORIES.update(_audits_factories())

@@ -55,8 +55,6 @@ _VERSION_PART_LABELS = {
 }
 
 
-
-
 @transaction.atomic
 def ai_model_create(*, actor, organisation, data: dict) -> AIModel:
     """Record a model the organisation trains or obtains; its versions are what systems deploy (Annex A.6.2)."""
