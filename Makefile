@@ -20,6 +20,8 @@ MIN_PYTHON := 3.12
 ENVRUN := $(BIN)/honcho run --
 
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); TEST_WORKERS=0 runs in one process, which helps when debugging.
+TEST_WORKERS ?= auto
 BENCH_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -88,7 +90,7 @@ shell: $(STAMP) ## Open a Django shell
 # --- Quality ---------------------------------------------------------------------------------------------
 # pytest's own exit code is make's: 5 (no tests collected) fails like any other non-zero code.
 test: $(STAMP) ## Run the tests (extra pytest arguments: make test PYTEST_ARGS='-k risk -x')
-	DJANGO_SETTINGS_MODULE=aims.settings_test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=aims.settings_test $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check lint and formatting with ruff
 	$(BIN)/ruff check .
