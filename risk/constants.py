@@ -62,14 +62,8 @@ class TreatmentOption(models.TextChoices):
     RETAIN = "retain", "Retain (accept as it is)"
 
 
-class ActionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+# Shared with the other action registers; re-exported here for this app's modules.
+from aims.actions import OPEN_ACTION_STATUSES, ActionStatus  # noqa: E402,F401
 
 
 class CriteriaStatus(models.TextChoices):

@@ -7,12 +7,12 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from aims.actions import ActionStateMixin
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
 from registry.constants import LifecycleStage
 from registry.models import AISystem
 from risk import annex_c
 from risk.constants import (
-    OPEN_ACTION_STATUSES,
     ActionStatus,
     AssessmentStatus,
     CriteriaStatus,
@@ -196,7 +196,7 @@ class Risk(OwnedMixin, ReferencedModel):
         return bool(self.next_review and self.status != RiskStatus.CLOSED and self.next_review < timezone.localdate())
 
 
-class TreatmentAction(OwnedMixin, ReferencedModel):
+class TreatmentAction(ActionStateMixin, OwnedMixin, ReferencedModel):
     """One action of a risk's treatment plan (clause 6.1.3, 8.3), with its owner and due date."""
 
     REFERENCE_PREFIX = "TRT"
@@ -221,18 +221,6 @@ class TreatmentAction(OwnedMixin, ReferencedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
-
-    @property
-    def name(self) -> str:
-        return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_ACTION_STATUSES
-
-    @property
-    def overdue(self) -> bool:
-        return bool(self.is_open and self.due_date and self.due_date < timezone.localdate())
 
     def is_owned_by(self, user) -> bool:
         """The action's owner, and the owner of its risk, may update it."""

@@ -10,9 +10,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from aims.actions import ActionStateMixin
 from aims.models import OwnedMixin, ReferencedModel
 from audits.constants import (
-    OPEN_ACTION_STATUSES,
     ActionStatus,
     Effectiveness,
     Grade,
@@ -112,7 +112,7 @@ class Nonconformity(OwnedMixin, ReferencedModel):
         return bool(self.root_cause.strip() or self.whys)
 
 
-class CorrectiveAction(OwnedMixin, ReferencedModel):
+class CorrectiveAction(ActionStateMixin, OwnedMixin, ReferencedModel):
     """A corrective action, ``CA-011`` (clause 10.2 c–d): owner, due date, status, and the verification of its
     effectiveness (who, when, result, evidence)."""
 
@@ -143,18 +143,6 @@ class CorrectiveAction(OwnedMixin, ReferencedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
-
-    @property
-    def name(self) -> str:
-        return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_ACTION_STATUSES
-
-    @property
-    def overdue(self) -> bool:
-        return bool(self.is_open and self.due_date and self.due_date < timezone.localdate())
 
     @property
     def verified_effective(self) -> bool:

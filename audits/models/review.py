@@ -3,11 +3,11 @@ frozen, its decisions, and the tracked actions each decision creates."""
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from aims.actions import ActionStateMixin
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
-from audits.constants import OPEN_ACTION_STATUSES, ActionStatus, DecisionKind, ReviewStatus
+from audits.constants import ActionStatus, DecisionKind, ReviewStatus
 from audits.querysets import ActionQuerySet
 
 USER = settings.AUTH_USER_MODEL
@@ -87,7 +87,7 @@ class ReviewDecision(OrganisationScopedModel):
         return f"{self.get_kind_display()}: {self.decision[:80]}"
 
 
-class ReviewAction(OwnedMixin, ReferencedModel):
+class ReviewAction(ActionStateMixin, OwnedMixin, ReferencedModel):
     """The tracked action a review decision creates, ``MRA-005``: owner, due date, status. The next review's
     pack reports on it."""
 
@@ -111,15 +111,3 @@ class ReviewAction(OwnedMixin, ReferencedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
-
-    @property
-    def name(self) -> str:
-        return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_ACTION_STATUSES
-
-    @property
-    def overdue(self) -> bool:
-        return bool(self.is_open and self.due_date and self.due_date < timezone.localdate())
