@@ -101,6 +101,8 @@ def review_settings_update(*, actor, organisation, data: dict) -> ReviewSettings
     unknown = set(data) - allowed
     if unknown:
         raise ServiceError({name: ["This field cannot be set here."] for name in sorted(unknown)})
+    if not can(actor, "change", review_settings_for(organisation), organisation):
+        raise PermissionDenied
     data = _check_settings(dict(data))
     current, _ = ReviewSettings.objects.select_for_update().get_or_create(organisation=organisation)
     for name, value in data.items():

@@ -279,7 +279,8 @@ class ReviewSettingsView(OrganisationViewMixin, View):
     template_name = "reviews/settings.html"
 
     def context(self, form):
-        return {"form": form, "can_change": self.allowed("change"), "title": "Review settings"}
+        current = services.review_settings_for(self.request.organisation)
+        return {"form": form, "can_change": self.allowed("change", current), "title": "Review settings"}
 
     def get(self, request):
         current = services.review_settings_for(request.organisation)
@@ -287,7 +288,7 @@ class ReviewSettingsView(OrganisationViewMixin, View):
         return render(request, self.template_name, self.context(form))
 
     def post(self, request):
-        self.require("change")
+        self.require("change", services.review_settings_for(request.organisation))
         form = ReviewSettingsForm(request.POST)
         if form.is_valid():
             try:
