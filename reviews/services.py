@@ -314,6 +314,29 @@ def _is_quiet(review_settings: ReviewSettings, today: dt.date) -> bool:
     return today.weekday() in set(review_settings.quiet_days or [])
 
 
+def _announce(task: ReviewTask, recipients, *, kind: str, today: dt.date) -> None:
+    """An in-app notification and an email to each recipient: the owner's reminder, or the officers' escalation."""
+    escalation = kind == NotificationKind.ESCALATION
+    for recipient in recipients:
+        context = _email_context(task, recipient, today=today, escalation=escalation)
+        if escalation:
+            title = f"Overdue review ({context['days_overdue']} days): {task.object_label}"
+            body = f"The review was due on {task.due_date:%d %b %Y} and is still open."
+        else:
+            title = f"Review due {task.due_date:%d %b %Y}: {task.object_label}"
+            body = f"{context['kind_label']} to review by {task.due_date:%d %b %Y}."
+        notify(
+            organisation=task.organisation,
+            recipient=recipient,
+            kind=kind,
+            title=title,
+            body=body,
+            url=context["task_url"].removeprefix(_site_url()),
+            task=task,
+        )
+        _send_email("escalation" if escalation else "reminder", context, recipient)
+
+
 # --- 3. Reminders -------------------------------------------------------------------------------------------------
 
 
@@ -333,18 +356,7 @@ def reviews_send_reminders(*, organisation, today: dt.date | None = None, respec
         )
         now = timezone.now()
         for task in claimed:
-            for recipient in _recipients(task):
-                context = _email_context(task, recipient, today=today, escalation=False)
-                notify(
-                    organisation=organisation,
-                    recipient=recipient,
-                    kind=NotificationKind.REMINDER,
-                    title=f"Review due {task.due_date:%d %b %Y}: {task.object_label}",
-                    body=f"{context['kind_label']} to review by {task.due_date:%d %b %Y}.",
-                    url=context["task_url"].removeprefix(_site_url()),
-                    task=task,
-                )
-                _send_email("reminder", context, recipient)
+            _announce(task, _recipients(task), kind=NotificationKind.REMINDER, today=today)
             sent += 1
         ReviewTask.objects.filter(pk__in=[task.pk for task in claimed]).update(notified_at=now)
     return sent
@@ -375,18 +387,7 @@ def reviews_escalate(*, organisation, today: dt.date | None = None, respect_quie
             )
             if not claimed:
                 continue
-            for officer in officers:
-                context = _email_context(task, officer, today=today, escalation=True)
-                notify(
-                    organisation=organisation,
-                    recipient=officer,
-                    kind=NotificationKind.ESCALATION,
-                    title=f"Overdue review ({context['days_overdue']} days): {task.object_label}",
-                    body=f"The review was due on {task.due_date:%d %b %Y} and is still open.",
-                    url=context["task_url"].removeprefix(_site_url()),
-                    task=task,
-                )
-                _send_email("escalation", context, officer)
+            _announce(task, officers, kind=NotificationKind.ESCALATION, today=today)
             escalated += 1
     return escalated
 

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from aims.api.serializers import MemberField
+from controls.api.common import UsernameField
 from reviews.constants import Outcome
 from reviews.kinds import get_kind, object_url
 from reviews.models import Notification, ReviewTask
@@ -55,13 +55,13 @@ class ReviewTaskSerializer(serializers.ModelSerializer):
         return reverse(kind.url_name, args=[obj.object_id])
 
 
-class CompleteInputSerializer(serializers.Serializer):
+class ReviewCompleteInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
-class ReassignInputSerializer(serializers.Serializer):
-    assignee = MemberField(help_text="Username of a member; null gives the task to the AIMS officers.")
+class ReviewReassignInputSerializer(serializers.Serializer):
+    assignee = UsernameField(help_text="Username of a member; null gives the task to the AIMS officers.")
 
 
 class NotificationSerializer(serializers.ModelSerializer):

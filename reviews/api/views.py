@@ -43,13 +43,13 @@ class ReviewTaskViewSet(_ScopedReadOnly):
         "Complete a review",
         "Records the outcome (no change, updated, retire) and moves the object's next review date by its cadence "
         "(or retires it) through the owning register, in one transaction. The assignee or an officer.",
-        request=s.CompleteInputSerializer,
+        request=s.ReviewCompleteInputSerializer,
         response=s.ReviewTaskSerializer,
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         task = self.get_object()
-        data = read_input(s.CompleteInputSerializer, request)
+        data = read_input(s.ReviewCompleteInputSerializer, request)
         with transaction.atomic():
             task = services.review_task_complete(
                 actor=request.user, task=task, outcome=data["outcome"], comment=data["comment"]
@@ -59,13 +59,13 @@ class ReviewTaskViewSet(_ScopedReadOnly):
     @action_schema(
         "Reassign an open review",
         "Give the task to another member, or to the AIMS officers (null). Officers only.",
-        request=s.ReassignInputSerializer,
+        request=s.ReviewReassignInputSerializer,
         response=s.ReviewTaskSerializer,
     )
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         task = self.get_object()
-        data = read_input(s.ReassignInputSerializer, request)
+        data = read_input(s.ReviewReassignInputSerializer, request)
         with transaction.atomic():
             task = services.review_task_reassign(actor=request.user, task=task, assignee=data.get("assignee"))
         return Response(s.ReviewTaskSerializer(task, context={"request": request}).data)
