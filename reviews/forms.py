@@ -7,6 +7,10 @@ from reviews.constants import WEEKDAYS, Outcome
 from reviews.kinds import all_kinds
 
 
+def cadence_kinds():
+    return [kind for kind in all_kinds() if kind.uses_cadence]
+
+
 class CompleteForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect, initial=Outcome.NO_CHANGE)
     comment = forms.CharField(
@@ -57,7 +61,7 @@ class ReviewSettingsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in all_kinds():
+        for kind in cadence_kinds():
             self.fields[f"cadence_{kind.key}"] = forms.IntegerField(
                 label=f"{kind.label}: months between reviews",
                 min_value=1,
@@ -72,11 +76,11 @@ class ReviewSettingsForm(forms.Form):
             "escalation_days": review_settings.escalation_days,
             "quiet_days": review_settings.quiet_days,
         }
-        for kind in all_kinds():
+        for kind in cadence_kinds():
             initial[f"cadence_{kind.key}"] = (review_settings.cadences or {}).get(kind.key, kind.default_cadence_months)
         return initial
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in ("lead_days", "escalation_days", "quiet_days")}
-        data["cadences"] = {kind.key: self.cleaned_data[f"cadence_{kind.key}"] for kind in all_kinds()}
+        data["cadences"] = {kind.key: self.cleaned_data[f"cadence_{kind.key}"] for kind in cadence_kinds()}
         return data

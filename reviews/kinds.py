@@ -38,6 +38,8 @@ class ReviewableKind:
     retire: Callable | None = None
     select_related: tuple[str, ...] = ()
     note: str = ""  # shown on the task page: what completing does
+    # False where the owning register decides the next date itself (an AI system's own cadence, a certificate)
+    uses_cadence: bool = True
 
     @property
     def model(self):
@@ -249,6 +251,7 @@ def register_builtin_kinds() -> None:
             active=_ai_system_active,
             advance=_ai_system_advance,
             retire=_ai_system_retire,
+            uses_cadence=False,
             note="Completing records the review on the system and moves its next review by the system's own "
             "review cadence.",
         )
@@ -346,6 +349,7 @@ def register_builtin_kinds() -> None:
             date_field="expires_on",
             active=_training_active,
             advance=_training_advance,
+            uses_cadence=False,
             select_related=("course", "member"),
             note="A certificate's expiry is not extended here: record the renewed training as a new training record.",
         )

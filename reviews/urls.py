@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from reviews import views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", views.MyReviewsView.as_view(), name="my"),
+    path("", RedirectView.as_view(pattern_name="reviews:my")),
+    path("my/", views.MyReviewsView.as_view(), name="my"),
     path("tasks/", views.ReviewTaskListView.as_view(), name="task-list"),
     path("tasks/<uuid:pk>/", views.ReviewTaskDetailView.as_view(), name="task-detail"),
     path("tasks/<uuid:pk>/complete/", views.ReviewTaskCompleteView.as_view(), name="task-complete"),

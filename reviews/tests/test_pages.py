@@ -105,8 +105,8 @@ def test_settings_page(client_for, members, org):
     officer = client_for(members["officer"])
     assert officer.get(reverse("reviews:settings")).status_code == 200
     data = {"lead_days": 7, "escalation_days": 3, "quiet_days": ["6"]}
-    data.update({f"cadence_{key}": 6 for key in ("ai_system", "risk", "impact_assessment", "control", "policy")})
-    data.update({f"cadence_{key}": 12 for key in ("evidence", "soa", "training", "objective")})
+    data.update({f"cadence_{key}": 6 for key in ("risk", "impact_assessment", "control", "policy")})
+    data.update({f"cadence_{key}": 12 for key in ("evidence", "soa", "objective")})
     assert officer.post(reverse("reviews:settings"), data).status_code == 302
     saved = ReviewSettings.objects.get(organisation=org)
     assert (saved.lead_days, saved.escalation_days, saved.quiet_days, saved.cadences["risk"]) == (7, 3, [6], 6)

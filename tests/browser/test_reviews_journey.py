@@ -59,5 +59,5 @@ def test_officer_completes_a_due_review_and_the_next_review_moves(page, live_ser
     assert task.next_due - timezone.localdate() > dt.timedelta(days=27)
 
     # Gone from My reviews' open list.
-    page.goto(f"{live_server.url}/reviews/")
+    page.goto(f"{live_server.url}/reviews/my/")
     expect(page.get_by_test_id("register-table")).not_to_contain_text(reference)
