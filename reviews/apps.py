@@ -6,8 +6,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Scheduled reviews and notifications"
 
     def ready(self):
+        from aims.dashboard import register_panel
         from aims.demo import register_seeder
         from aims.navigation import NavLink, register_nav
+        from reviews.dashboard import reviews_panel
         from reviews.demo import seed_reviews
 
         register_nav("reviews", NavLink("My reviews", "reviews:my", "calendar-check"))
@@ -15,3 +17,4 @@ class ReviewsConfig(AppConfig):
         register_nav("reviews", NavLink("Notifications", "reviews:notifications", "bell"))
         register_nav("settings", NavLink("Review settings", "reviews:settings", "alarm"))
         register_seeder(seed_reviews, order=90)
+        register_panel(reviews_panel, order=5)

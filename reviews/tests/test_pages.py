@@ -155,3 +155,9 @@ def test_openapi_documents_the_endpoints(client):
 def test_emails_in_the_outbox_are_for_members(tasks, members):
     # Sent on commit (outside a test transaction they go at once); here only the structure is checked.
     assert all(message.to for message in mail.outbox)
+
+
+def test_dashboard_shows_my_open_reviews(client_for, members, tasks):
+    page = client_for(members["contributor"]).get(reverse("dashboard")).content.decode()
+    assert 'data-testid="my-reviews-panel"' in page and tasks["overdue"].object_label in page
+    assert "My reviews" not in client_for(members["viewer"]).get(reverse("dashboard")).content.decode()
