@@ -27,8 +27,9 @@ def test_officer_completes_a_due_review_and_the_next_review_moves(page, live_ser
     login(page, live_server, "officer")
     expect(page.get_by_test_id("unread-count")).to_be_visible()
 
-    page.get_by_role("button", name="Reviews").click()
-    page.get_by_role("link", name="My reviews").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Reviews").click()
+    nav.get_by_role("link", name="My reviews").click()
     expect(page.get_by_role("heading", name="My reviews")).to_be_visible()
     page.get_by_test_id("run-reviews").click()
     expect(page.get_by_text("Review check done")).to_be_visible()
