@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "controls",
     "governance",
     "audits",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -293,3 +294,13 @@ LOGGING = {
 }
 
 AIMS_VERSION = "0.1.0"
+
+# --- Scheduled reviews, reminders and KPI snapshots (reviews app) ---------------------------------------
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("reviews.context_processors.notifications")
+# Both daily jobs tick every quarter of an hour and run once per organisation and local day from 06:00 local
+# time: the run is claimed in the database (reviews.ScheduledRun), so a second beat process changes nothing.
+CELERY_BEAT_SCHEDULE["reviews-daily"] = {"task": "reviews.tasks.run_reviews", "schedule": 900.0}
+CELERY_BEAT_SCHEDULE["kpi-snapshots-daily"] = {"task": "reviews.tasks.snapshot_kpis", "schedule": 900.0}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReviewOutcomeEnum"] = "reviews.constants.Outcome"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReviewTaskStateEnum"] = "reviews.constants.TaskState"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["NotificationKindEnum"] = "reviews.constants.NotificationKind"

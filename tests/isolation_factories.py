@@ -153,3 +153,18 @@ def _audits_factories():
 
 
 FACTORIES.update(_audits_factories())
+
+
+# --- reviews: review tasks, notifications, review settings ---------------------------------------------------------
+def _reviews_factories():
+    from reviews.models import Notification, ReviewSettings, ReviewTask
+    from reviews.tests import factories as f
+
+    return {
+        ReviewTask: lambda organisation: f.ReviewTaskFactory(organisation=organisation, object_label="Globex secret"),
+        Notification: lambda organisation: f.NotificationFactory(organisation=organisation, title="Globex secret"),
+        ReviewSettings: lambda organisation: f.ReviewSettingsFactory(organisation=organisation),
+    }
+
+
+FACTORIES.update(_reviews_factories())

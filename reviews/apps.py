@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+    verbose_name = "Scheduled reviews and notifications"
+
+    def ready(self):
+        from aims.dashboard import register_panel
+        from aims.demo import register_seeder
+        from aims.navigation import NavLink, register_nav
+        from reviews.dashboard import reviews_panel
+        from reviews.demo import seed_reviews
+
+        register_nav("reviews", NavLink("My reviews", "reviews:my", "calendar-check"))
+        register_nav("reviews", NavLink("All review tasks", "reviews:task-list", "list-task"))
+        register_nav("reviews", NavLink("Notifications", "reviews:notifications", "bell"))
+        register_nav("settings", NavLink("Review settings", "reviews:settings", "alarm"))
+        register_seeder(seed_reviews, order=90)
+        register_panel(reviews_panel, order=5)
