@@ -1,0 +1,2 @@
+def system_dossier_tab(request, obj):
+    return {}
