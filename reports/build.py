@@ -129,7 +129,11 @@ def _evidence_files(ctx: PackContext):
         revision = getattr(item, "revision", None)
         if revision is None:
             continue
-        yield f"evidence/{safe_name(item.reference)}/r{revision.number}-{safe_name(revision.original_name)}", item, revision
+        yield (
+            f"evidence/{safe_name(item.reference)}/r{revision.number}-{safe_name(revision.original_name)}",
+            item,
+            revision,
+        )
 
 
 def _copy_file(archive, path: str, revision) -> dict:

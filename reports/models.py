@@ -50,7 +50,11 @@ class ReportJob(ReferencedModel):
         "AI systems", default=list, blank=True, help_text="Ids of the systems covered; empty = all in scope."
     )
     ai_system = models.ForeignKey(
-        "registry.AISystem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "registry.AISystem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The system of a dossier.",
     )
     as_of = models.DateTimeField("as of", help_text="The pack shows the AIMS as it was at this moment.")

@@ -123,7 +123,9 @@ class PackContext:
 
             rows = list(self.snap(Evidence, select_related=("owner",)).order_by("reference"))
             control_ids = {c.id for c in self.controls()}
-            by_evidence = links(Evidence.controls.through, "evidence_id", "control_id", [e.id for e in rows], control_ids)
+            by_evidence = links(
+                Evidence.controls.through, "evidence_id", "control_id", [e.id for e in rows], control_ids
+            )
             if self.dossier_system_id is not None:
                 on_system = links(Evidence.ai_systems.through, "evidence_id", "aisystem_id", [e.id for e in rows])
                 rows = [e for e in rows if by_evidence.get(e.id) or self.dossier_system_id in on_system.get(e.id, [])]
@@ -292,13 +294,20 @@ def gather_risk(ctx: PackContext) -> dict:
         heat[kind] = heat_map_svg(
             criteria=shown, counts=dict(counts), kind=kind, base_url=None, id_prefix=f"pdf-heat-{kind}"
         )
-    matrix_rows = [
-        {
-            "label": shown.likelihood_label(lk),
-            "cells": [shown.matrix.get(f"{lk},{im}", shown.matrix.get(f"{lk}-{im}", "")) for im in range(1, shown.n_impact + 1)],
-        }
-        for lk in range(shown.n_likelihood, 0, -1)
-    ] if isinstance(shown.matrix, dict) else []
+    matrix_rows = (
+        [
+            {
+                "label": shown.likelihood_label(lk),
+                "cells": [
+                    shown.matrix.get(f"{lk},{im}", shown.matrix.get(f"{lk}-{im}", ""))
+                    for im in range(1, shown.n_impact + 1)
+                ],
+            }
+            for lk in range(shown.n_likelihood, 0, -1)
+        ]
+        if isinstance(shown.matrix, dict)
+        else []
+    )
     return {
         "criteria": criteria,
         "shown_criteria": shown,
@@ -473,9 +482,9 @@ def gather_review(ctx: PackContext) -> dict:
     reviews = list(ctx.snap(ManagementReview, select_related=("chair",)).order_by("-planned_date"))
     # The compiled inputs are frozen on the review (not kept in its history): shown when compiled by the date.
     frozen = dict(
-        ManagementReview.objects.filter(
-            id__in=[r.id for r in reviews], inputs_compiled_at__lte=ctx.as_of
-        ).values_list("id", "inputs")
+        ManagementReview.objects.filter(id__in=[r.id for r in reviews], inputs_compiled_at__lte=ctx.as_of).values_list(
+            "id", "inputs"
+        )
     )
     decisions = defaultdict(list)
     for decision in ctx.snap(ReviewDecision).order_by("created_at"):
@@ -497,8 +506,11 @@ def _input_items(inputs: dict) -> list[tuple[str, str]]:
     for key, value in (inputs or {}).items():
         heading = str(key).replace("_", " ").capitalize()
         if isinstance(value, dict):
-            text = value.get("summary") or value.get("text") or "; ".join(f"{k}: {v}" for k, v in value.items()
-                                                                          if not isinstance(v, list | dict))
+            text = (
+                value.get("summary")
+                or value.get("text")
+                or "; ".join(f"{k}: {v}" for k, v in value.items() if not isinstance(v, list | dict))
+            )
             heading = value.get("title", heading)
         elif isinstance(value, list):
             text = f"{len(value)} item{'s' if len(value) != 1 else ''}"
@@ -512,7 +524,9 @@ def _input_items(inputs: dict) -> list[tuple[str, str]]:
 def gather_incidents(ctx: PackContext) -> dict:
     from audits.models import Incident
 
-    rows = list(ctx.snap(Incident, select_related=("owner",)).filter(detected_at__lte=ctx.as_of).order_by("-detected_at"))
+    rows = list(
+        ctx.snap(Incident, select_related=("owner",)).filter(detected_at__lte=ctx.as_of).order_by("-detected_at")
+    )
     linked = links(Incident.ai_systems.through, "incident_id", "aisystem_id", [i.id for i in rows])
     systems = {s.id: s for s in ctx.systems()}
     keep = []
@@ -540,7 +554,9 @@ def gather_history(ctx: PackContext) -> dict:
     summary, recent = [], []
     for model in _history_models():
         history = model.history.model
-        rows = history.objects.filter(organisation_id=ctx.organisation.pk, history_date__gt=start, history_date__lte=ctx.as_of)
+        rows = history.objects.filter(
+            organisation_id=ctx.organisation.pk, history_date__gt=start, history_date__lte=ctx.as_of
+        )
         if ctx.dossier_system_id is not None:
             if model._meta.label_lower != "registry.aisystem" and not hasattr(history, "ai_system_id"):
                 continue
@@ -624,7 +640,10 @@ def gather_system(ctx: PackContext) -> dict:
     if system is None:
         return {"system": None}
     classification = (
-        ctx.snap(Classification, select_related=("classified_by",)).filter(ai_system_id=system.id).order_by("-created_at").first()
+        ctx.snap(Classification, select_related=("classified_by",))
+        .filter(ai_system_id=system.id)
+        .order_by("-created_at")
+        .first()
     )
     usages = list(ctx.snap(DatasetUsage, select_related=("dataset",)).filter(ai_system_id=system.id))
     version_ids = set(

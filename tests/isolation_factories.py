@@ -153,3 +153,14 @@ def _audits_factories():
 
 
 FACTORIES.update(_audits_factories())
+
+
+# --- reports: evidence packs and dossiers ------------------------------------------------------------------------
+def _reports_factories():
+    from reports.models import ReportJob
+    from reports.tests.factories import ReportJobFactory
+
+    return {ReportJob: lambda organisation: ReportJobFactory(organisation=organisation)}
+
+
+FACTORIES.update(_reports_factories())
