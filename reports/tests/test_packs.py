@@ -13,12 +13,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from aims.roles import Role
-from controls.tests.factories import ControlFactory, EvidenceRevisionFactory, SoALineFactory
+from controls.tests.factories import ControlFactory
 from registry.tests.factories import AISystemFactory
 from reports import build, services
 from reports.models import JobKind, JobStatus, ReportJob
 from reports.sections import PackContext, gather_controls, gather_soa
-from risk.tests.factories import RiskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,27 +30,10 @@ def _age_history(organisation, days):
     for model in apps.get_models():
         if hasattr(model, "history") and hasattr(model, "organisation"):
             model.history.model.objects.filter(organisation_id=organisation.pk).update(history_date=moment)
-        if model._meta.app_label in ("controls", "audits") and any(f.name == "created_at" for f in model._meta.fields):
-            if any(f.name == "organisation" for f in model._meta.fields):
-                model.objects.filter(organisation_id=organisation.pk).update(created_at=moment)
+        names = {f.name for f in model._meta.fields}
+        if model._meta.app_label in ("controls", "audits") and {"created_at", "organisation"} <= names:
+            model.objects.filter(organisation_id=organisation.pk).update(created_at=moment)
     return moment
-
-
-@pytest.fixture
-def small_org(org):
-    """A small AIMS: a system, a risk, a control with file evidence, an SoA line justified by a business need."""
-    system = AISystemFactory(organisation=org, name="Triage assistant")
-    risk = RiskFactory(organisation=org, title="Unfair triage")
-    risk.ai_systems.add(system)
-    control = ControlFactory(organisation=org, title="Bias testing before release")
-    control.risks.add(risk)
-    revision = EvidenceRevisionFactory(evidence__organisation=org, evidence__title="Bias test report")
-    revision.evidence.current_revision = revision
-    revision.evidence.save()
-    revision.evidence.controls.add(control)
-    line = SoALineFactory(soa__organisation=org, business_need="Old reason: the board asked for it.")
-    control.requirements.add(line.requirement)
-    return {"system": system, "risk": risk, "control": control, "revision": revision, "line": line}
 
 
 def _job(org, user, **kwargs):
