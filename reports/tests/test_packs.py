@@ -7,7 +7,6 @@ import json
 import zipfile
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,22 +17,11 @@ from registry.tests.factories import AISystemFactory
 from reports import build, services
 from reports.models import JobKind, JobStatus, ReportJob
 from reports.sections import PackContext, gather_controls, gather_soa
+from reports.tests.factories import age_history
 
 pytestmark = pytest.mark.django_db
 
 DAYS_AGO = 20
-
-
-def _age_history(organisation, days):
-    """Move every history row and creation stamp of ``organisation`` ``days`` into the past."""
-    moment = timezone.now() - dt.timedelta(days=days)
-    for model in apps.get_models():
-        if hasattr(model, "history") and hasattr(model, "organisation"):
-            model.history.model.objects.filter(organisation_id=organisation.pk).update(history_date=moment)
-        names = {f.name for f in model._meta.fields}
-        if model._meta.app_label in ("controls", "audits") and {"created_at", "organisation"} <= names:
-            model.objects.filter(organisation_id=organisation.pk).update(created_at=moment)
-    return moment
 
 
 def _job(org, user, **kwargs):
@@ -45,7 +33,7 @@ def _job(org, user, **kwargs):
 
 
 def test_past_as_of_excludes_a_later_control_and_shows_the_old_soa_justification(org, small_org):
-    _age_history(org, DAYS_AGO)
+    age_history(org, DAYS_AGO)
     later = ControlFactory(organisation=org, title="Control added later")
     line = small_org["line"]
     line.business_need = "New reason: a contract requires it."
@@ -66,7 +54,7 @@ def test_past_as_of_excludes_a_later_control_and_shows_the_old_soa_justification
 
 
 def test_deleted_objects_are_out_of_a_later_pack_but_in_an_earlier_one(org, small_org):
-    _age_history(org, DAYS_AGO)
+    age_history(org, DAYS_AGO)
     small_org["control"].delete()
     past = PackContext(organisation=org, as_of=timezone.now() - dt.timedelta(days=1))
     assert small_org["control"].reference in {c.reference for c in gather_controls(past)["controls"]}
@@ -75,7 +63,7 @@ def test_deleted_objects_are_out_of_a_later_pack_but_in_an_earlier_one(org, smal
 
 
 def test_pack_builds_pdf_zip_and_manifest(org, small_org, officer):
-    _age_history(org, DAYS_AGO)
+    age_history(org, DAYS_AGO)
     as_of = timezone.now() - dt.timedelta(days=3)
     job = _job(org, officer, as_of=as_of)
     assert build.run(job.pk) == "complete"

@@ -36,6 +36,11 @@ def test_auditor_builds_and_downloads_an_evidence_pack(
     queued = []
     monkeypatch.setattr("aims.jobs.send_now", lambda task, *args, **kwargs: queued.append(args[0]))
     call_command("seed_demo", verbosity=0)
+    # The demo is seeded today; date its records two months back, as if its AIMS had been running since.
+    from accounts.models import Organisation
+    from reports.tests.factories import age_history
+
+    age_history(Organisation.objects.get(slug="northwind"), 60)
     last_month = timezone.localdate() - dt.timedelta(days=30)
 
     login(page, live_server, "auditor")
