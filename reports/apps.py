@@ -16,4 +16,4 @@ class ReportsConfig(AppConfig):
             system_dossier_tab,
             order=90,
         )
-        register_nav("audits", NavLink("Evidence packs", "reports:pack-list", "file-earmark-zip"))
+        register_nav("reports", NavLink("Evidence packs", "reports:pack-list", "file-earmark-zip"))

@@ -80,4 +80,5 @@ def test_auditor_builds_and_downloads_an_evidence_pack(
         assert {"pdf", "csv", "evidence"} <= kinds
 
     page.reload()
-    expect(page.get_by_test_id("downloads")).to_contain_text("auditor")
+    expect(page.get_by_test_id("downloads")).to_contain_text("Aisha Okafor (web)")  # the demo auditor
+    assert job.downloads.get().user.username == "auditor"
