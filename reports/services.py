@@ -96,29 +96,19 @@ def request_pack(*, user, organisation, frameworks=None, ai_systems=None, as_of=
     """Record a pack request and queue its build (after commit). Officers and auditors only."""
     if not can(user, "add", ReportJob, organisation):
         raise ServiceError("Only officers and auditors can request evidence packs.")
-    from registry.models import AISystem
-
     system_ids = []
     for system in ai_systems or []:
         if getattr(system, "organisation_id", None) != organisation.pk:
             raise ServiceError("Choose AI systems of this organisation.", field="ai_systems")
         system_ids.append(str(system.pk))
-    _ = AISystem
-    with transaction.atomic():
-        _check_rate(organisation)
-        job = ReportJob(
-            organisation=organisation,
-            kind=JobKind.PACK,
-            requested_by=user,
-            frameworks=normalise_frameworks(frameworks),
-            ai_system_ids=system_ids,
-            as_of=resolve_as_of(as_of),
-            stage="Waiting for a worker",
-        )
-        job.assign_reference()
-        job.save()
-        _enqueue(job)
-    return job
+    return _queue_job(
+        organisation,
+        kind=JobKind.PACK,
+        requested_by=user,
+        frameworks=normalise_frameworks(frameworks),
+        ai_system_ids=system_ids,
+        as_of=resolve_as_of(as_of),
+    )
 
 
 def request_dossier(*, user, organisation, system, as_of=None) -> ReportJob:
@@ -127,18 +117,26 @@ def request_dossier(*, user, organisation, system, as_of=None) -> ReportJob:
         raise ServiceError("No such AI system.")
     if not (can(user, "add", ReportJob, organisation) or can(user, "export", ReportJob, organisation)):
         raise ServiceError("You cannot build dossiers in this organisation.")
+    return _queue_job(
+        organisation,
+        kind=JobKind.DOSSIER,
+        requested_by=user,
+        frameworks=[ALWAYS_FRAMEWORK],
+        ai_system=system,
+        ai_system_ids=[str(system.pk)],
+        as_of=resolve_as_of(as_of),
+    )
+
+
+def _queue_job(organisation, **fields) -> ReportJob:
+    """Within the organisation's rate limits, record the job and queue its build once the transaction commits."""
+    from accounts.models import Organisation
+
     with transaction.atomic():
+        # One request at a time per organisation, so that concurrent requests cannot pass the limit together.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         _check_rate(organisation)
-        job = ReportJob(
-            organisation=organisation,
-            kind=JobKind.DOSSIER,
-            requested_by=user,
-            frameworks=[ALWAYS_FRAMEWORK],
-            ai_system=system,
-            ai_system_ids=[str(system.pk)],
-            as_of=resolve_as_of(as_of),
-            stage="Waiting for a worker",
-        )
+        job = ReportJob(organisation=organisation, stage="Waiting for a worker", **fields)
         job.assign_reference()
         job.save()
         _enqueue(job)
