@@ -1,4 +1,6 @@
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aims.api.serializers import OrganisationRelatedField
@@ -53,6 +55,14 @@ class EvidencePackSerializer(serializers.ModelSerializer):
         return reverse("evidencepack-download", args=[obj.pk]) if obj.status == "complete" else None
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SystemReferenceField(OrganisationRelatedField):
+    """An AI system of the organisation, by its reference (AIS-001)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(AISystem, **kwargs)
+
+
 class EvidencePackRequestSerializer(serializers.Serializer):
     """Request a pack. ISO/IEC 42001 is always covered; no systems means every system in scope; no date, now."""
 
@@ -60,7 +70,7 @@ class EvidencePackRequestSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=PackFramework.choices), required=False, default=list
     )
     ai_systems = serializers.ListField(
-        child=OrganisationRelatedField(AISystem),
+        child=SystemReferenceField(),
         required=False,
         default=list,
         help_text="References of AI systems (AIS-001).",

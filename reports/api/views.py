@@ -1,11 +1,14 @@
 """``/api/v1/evidence-packs/``: request (202 with the status URL), status and progress, download, verify."""
 
+import json
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from reports import services
@@ -13,6 +16,26 @@ from reports.api.serializers import EvidencePackRequestSerializer, EvidencePackS
 from reports.models import ReportJob
 from reports.verify import verify_job
 from reports.views import pack_file_response
+
+
+class _FileRenderer(BaseRenderer):
+    """Lets a client ask for the file's own type (``Accept: application/zip``); the view answers with the file."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
+
+
+class ZipRenderer(_FileRenderer):
+    media_type = "application/zip"
+    format = "zip"
+
+
+class PDFRenderer(_FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
 
 
 class EvidencePackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -48,7 +71,7 @@ class EvidencePackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ZipRenderer, PDFRenderer])
     def download(self, request, pk=None):
         response = pack_file_response(request, self.get_object(), via="api")
         if response is None:

@@ -100,7 +100,7 @@ def test_download_and_verify_through_the_api_are_recorded(org, members, api_for)
     api = api_for(auditor, org)
     assert api.get(f"{URL}{job.pk}/download/").status_code == 409  # not built yet
     build.run(job.pk)
-    response = api.get(f"{URL}{job.pk}/download/")
+    response = api.get(f"{URL}{job.pk}/download/", HTTP_ACCEPT="application/zip")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert b"".join(response.streaming_content)[:2] == b"PK"
     assert PackDownload.objects.get().user == auditor
