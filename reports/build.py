@@ -67,6 +67,12 @@ def render_html(job: ReportJob, ctx: PackContext, sections: list[dict], *, gener
             "systems": systems,
             "system": systems[0] if job.kind == JobKind.DOSSIER and systems else None,
             "frameworks": job.framework_labels,
+            "figures": [
+                (len(systems), "AI systems"),
+                (len(ctx.risks()), "risks"),
+                (len(ctx.controls()), "controls"),
+                (len(ctx.evidence()), "evidence items"),
+            ],
         },
     )
 

@@ -194,3 +194,17 @@ def test_user_text_is_escaped_in_the_pdf(org, small_org, officer):
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(pdf))).pages)
     assert '<img src="file:///etc/passwd">' in text
     assert "root:x:" not in text
+
+
+def test_requeue_sends_again_only_builds_without_a_live_worker(org, officer, monkeypatch):
+    from reports.tasks import requeue_stale_jobs
+
+    sent = []
+    monkeypatch.setattr("aims.jobs.send_now", lambda task, *args, **kwargs: sent.append(args[0]))
+    dead, alive, done = (_job(org, officer) for _ in range(3))
+    for job in (dead, alive):
+        services.claim(job.pk)
+    ReportJob.objects.filter(pk=dead.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    ReportJob.objects.filter(pk=done.pk).update(status=JobStatus.COMPLETE)
+    assert requeue_stale_jobs() == 1
+    assert sent == [str(dead.pk)]
