@@ -16,4 +16,11 @@ class ReportsConfig(AppConfig):
             system_dossier_tab,
             order=90,
         )
+        from django.db.models.signals import post_delete
+
+        from reports.models import ReportJob
+        from reports.services import remove_file
+
+        # A deleted job (or organisation) leaves no pack on disk.
+        post_delete.connect(remove_file, sender=ReportJob, dispatch_uid="reports-remove-file")
         register_nav("reports", NavLink("Evidence packs", "reports:pack-list", "file-earmark-zip"))

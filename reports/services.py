@@ -228,6 +228,13 @@ def file_of(job: ReportJob) -> Path | None:
     return path
 
 
+def remove_file(sender=None, instance=None, **kwargs) -> None:
+    """Delete a job's file (``post_delete`` of ``ReportJob``)."""
+    path = file_of(instance)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def sha256_of(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0

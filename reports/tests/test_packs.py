@@ -126,6 +126,16 @@ def test_verify_reports_a_tampered_file(org, small_org, officer, tmp_path, capsy
     assert "registers/risks.csv: SHA-256 mismatch" in capsys.readouterr().err
 
 
+def test_deleting_a_job_removes_its_file(org, small_org, officer):
+    job = _job(org, officer)
+    build.run(job.pk)
+    job.refresh_from_db()
+    path = services.file_of(job)
+    assert path.is_file()
+    job.delete()
+    assert not path.exists()
+
+
 def test_building_twice_builds_once(org, small_org, officer):
     job = _job(org, officer)
     assert build.run(job.pk) == "complete"
