@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "governance",
     "audits",
     "reviews",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -304,3 +305,14 @@ CELERY_BEAT_SCHEDULE["kpi-snapshots-daily"] = {"task": "reviews.tasks.snapshot_k
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReviewOutcomeEnum"] = "reviews.constants.Outcome"
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReviewTaskStateEnum"] = "reviews.constants.TaskState"
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["NotificationKindEnum"] = "reviews.constants.NotificationKind"
+# --- Evidence packs and dossiers (reports) -------------------------------------------------------------------
+# Finished packs live here (never served by URL: downloads go through an authorised view that records them).
+REPORTS_DIR = Path(env_str("REPORTS_DIR", str(DATA_DIR / "reports")))
+# Requests per organisation per hour, and jobs waiting or running at once per organisation.
+REPORTS_MAX_PER_HOUR = env_int("REPORTS_MAX_PER_HOUR", 20, minimum=1)
+REPORTS_MAX_ACTIVE = env_int("REPORTS_MAX_ACTIVE", 3, minimum=1)
+# A running build that has not shown a heartbeat for this long is taken to be dead and is handed to a new attempt.
+REPORTS_STALE_SECONDS = env_int("REPORTS_STALE_SECONDS", 300, minimum=1)
+# Fault-injection for tests only: seconds a build sleeps after each section (lets a test kill it mid-build).
+REPORTS_STAGE_DELAY = float(env_str("REPORTS_STAGE_DELAY", "0") or 0)
+CELERY_BEAT_SCHEDULE["reports-requeue-stale"] = {"task": "reports.requeue_stale_jobs", "schedule": 60.0}

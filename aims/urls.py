@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("governance.api.urls")),
     path("", include("audits.api.urls")),
     path("", include("reviews.api.urls")),
+    path("", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -61,6 +62,7 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("audits/", include("audits.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -168,3 +168,12 @@ def _reviews_factories():
 
 
 FACTORIES.update(_reviews_factories())
+# --- reports: evidence packs and dossiers ------------------------------------------------------------------------
+def _reports_factories():
+    from reports.models import ReportJob
+    from reports.tests.factories import ReportJobFactory
+
+    return {ReportJob: lambda organisation: ReportJobFactory(organisation=organisation)}
+
+
+FACTORIES.update(_reports_factories())

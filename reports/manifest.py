@@ -1,0 +1,34 @@
+"""The pack's ``manifest.json``: every file with its SHA-256 and size, and what the pack is.
+
+``build_manifest`` is the ONE place where the manifest's fields are assembled; add new fields (for example
+the head of a tamper-evident history chain) here, and ``verify`` keeps working as it reads only ``files``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = "aims-evidence-pack/1"
+
+
+def build_manifest(job, *, files: list[dict], generated_at, systems: list, pdf_pages: int | None) -> dict:
+    """``files``: ``[{"path", "sha256", "size", "kind"}]`` for every file in the ZIP except the manifest."""
+    organisation = job.organisation
+    return {
+        "format": MANIFEST_FORMAT,
+        "software": "AIMS",
+        "software_version": settings.AIMS_VERSION,
+        "pack": job.reference,
+        "kind": job.kind,
+        "organisation": {"name": organisation.name, "slug": organisation.slug},
+        "as_of": timezone.localtime(job.as_of).isoformat(timespec="seconds"),
+        "generated_at": timezone.localtime(generated_at).isoformat(timespec="seconds"),
+        "requested_by": job.requested_by.get_username() if job.requested_by_id else None,
+        "frameworks": list(job.frameworks),
+        "ai_systems": [{"reference": s.reference, "name": s.name} for s in systems],
+        "pdf_pages": pdf_pages,
+        "hash_algorithm": "sha256",
+        "files": sorted(files, key=lambda f: f["path"]),
+    }
