@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from aims.api.pagination import KeysetPagination
 from aims.api.views import OrganisationScopedViewSet
 from registry import services
 from registry.api.classification import AISystemClassificationActions
@@ -13,6 +14,7 @@ from registry.models import AISystem
     create=extend_schema(summary="Register an AI system"),
 )
 class AISystemViewSet(AISystemClassificationActions, OrganisationScopedViewSet):
+    pagination_class = KeysetPagination  # large register: keyset pages (numbered with ?page=)
     queryset = AISystem.objects.select_related("business_owner", "technical_owner").prefetch_related(
         "suppliers", "depends_on"
     )
