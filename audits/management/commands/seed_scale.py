@@ -175,7 +175,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._clear()
             user = self._user()
-            large = self._organisation(LARGE_SLUG, "Scale Large Corp", user, Role.OFFICER)
+            name = f"Scale Large Corp ({n_systems}/{n_risks}/{opts['history']}, seed {opts['seed']})"  # read by bench/run.py
+            large = self._organisation(LARGE_SLUG, name, user, Role.OFFICER)
             counts = self._large(
                 large, user, rng, n_systems, n_risks, n_controls, n_evidence, n_findings, opts["history"]
             )
