@@ -95,12 +95,17 @@ class ModelImporter:
         ignored: Iterable[str] = (),
         example: dict[str, str] | None = None,
         list_url_name: str = "",
+        prepare_new: Callable | None = None,
+        create_reason: str = "Imported from a file",
     ):
         self.key, self.label, self.model = key, label, model
         self.columns = columns
         self.create, self.update, self.validate = create, update, validate
         self.example = example or {}
         self.list_url_name = list_url_name
+        # ``prepare_new(instance)`` sets what the create service derives (a next review date) on a new record;
+        # with it, new rows are written in bulk (see ``_bulk_create``) instead of one service call each.
+        self.prepare_new, self.create_reason = prepare_new, create_reason
         self.ignored = {normalise_header(h) for h in ignored} | {"id", "created at", "updated at"}
         self.index: dict[str, ImportColumn] = {}
         # Headers first, then field names, verbose names and aliases: a header always means its own column.
@@ -376,10 +381,17 @@ class ModelImporter:
         deferred = []
         try:
             with transaction.atomic():
+                bulk = self._bulk_create(report, actor, organisation) if self.prepare_new else {}
                 for row in report.rows:
                     if row.outcome not in (CREATE, UPDATE):
                         continue
                     data, pending = self._without_pending(row.data)
+                    if id(row) in bulk:
+                        obj = bulk[id(row)]
+                        written[obj.reference] = obj
+                        if pending:
+                            deferred.append((row, obj, pending))
+                        continue
                     try:
                         if row.outcome == CREATE:
                             base = {"reference": row.reference} if row.reference else {}
@@ -414,6 +426,62 @@ class ModelImporter:
         report.written = True
         report.created = sum(1 for row in report.rows if row.outcome == CREATE)
         report.updated = sum(1 for row in report.rows if row.outcome == UPDATE)
+
+    def _bulk_create(self, report: ImportReport, actor, organisation) -> dict[int, object]:
+        """Write the new rows with a few multi-row INSERTs (records, history rows, links) instead of a service
+        call each: ~20 rows/s became thousands. The preview has already run the checks the create service
+        runs (model rules, the register's ``validate``, links and members of this organisation only, free
+        references); ``prepare_new`` sets what the service derives. A database refusal (a reference taken
+        meanwhile) rolls the batch back and the rows go through the service one by one, each with its error."""
+        from simple_history.utils import bulk_create_with_history
+
+        from aims.models import ReferenceCounter
+
+        rows = [row for row in report.rows if row.outcome == CREATE]
+        if not rows:
+            return {}
+        objects = []
+        for row in rows:
+            data, _ = self._without_pending(row.data)
+            plain = {k: v for k, v in data.items() if not self._is_m2m(k)}
+            obj = self.model(organisation=organisation, reference=row.reference, **plain)
+            self.prepare_new(obj)
+            objects.append(obj)
+        prefix = getattr(self.model, "REFERENCE_PREFIX", None)
+        try:
+            with transaction.atomic():
+                if prefix:
+                    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+                        organisation=organisation, prefix=prefix
+                    )
+                    given = [o.reference for o in objects if o.reference]
+                    numbers = [int(r.rpartition("-")[2]) for r in given if r.startswith(f"{prefix}-")
+                               and r.rpartition("-")[2].isdigit()]
+                    last = max([counter.last_number, *numbers])
+                    for obj in objects:
+                        if not obj.reference:
+                            last += 1
+                            obj.reference = f"{prefix}-{last:03d}"
+                    counter.last_number = last
+                    counter.save(update_fields=["last_number"])
+                created = bulk_create_with_history(
+                    objects, self.model, batch_size=1000, default_user=actor,
+                    default_change_reason=self.create_reason,
+                )
+                for name in {k for row in rows for k in row.data if self._is_m2m(k)}:
+                    model_field = self.model._meta.get_field(name)
+                    through = model_field.remote_field.through
+                    source, target = f"{model_field.m2m_field_name()}_id", f"{model_field.m2m_reverse_field_name()}_id"
+                    links = [
+                        through(**{source: obj.pk, target: item.pk})
+                        for row, obj in zip(rows, created, strict=True)
+                        for item in row.data.get(name, ())
+                        if not isinstance(item, Pending)
+                    ]
+                    through.objects.bulk_create(links, batch_size=2000)
+        except IntegrityError:
+            return {}
+        return {id(row): obj for row, obj in zip(rows, created, strict=True)}
 
     def _without_pending(self, data: dict) -> tuple[dict, dict]:
         pending = {}
