@@ -37,13 +37,24 @@ def main():
         total += t["median"]
         results.append(
             common.result(
-                f"KPI {key}", t["p95"], "ms p95", floor=fl["p95"], target="constant queries",
-                ok=q == q_small, median=t["median"], queries=q, queries_small_org=q_small,
+                f"KPI {key}",
+                t["p95"],
+                "ms p95",
+                floor=fl["p95"],
+                target="constant queries",
+                ok=q == q_small,
+                median=t["median"],
+                queries=q,
+                queries_small_org=q_small,
             )
         )
     results.append(
         common.result(
-            f"KPI snapshot, all {len(BUILTINS)} KPIs", round(total, 1), "ms", floor=None, target="<= 5,000 ms",
+            f"KPI snapshot, all {len(BUILTINS)} KPIs",
+            round(total, 1),
+            "ms",
+            floor=None,
+            target="<= 5,000 ms",
             ok=total <= 5000,
         )
     )

@@ -78,10 +78,18 @@ def manage(env, *args) -> None:
 
 def seeded_signature(env) -> str:
     out = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.path.insert(0, 'bench'); import common; common.setup_django();"
-         "from accounts.models import Organisation;"
-         "print((Organisation.objects.filter(slug='scale-large').values_list('name', flat=True).first() or ''))"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.path.insert(0, 'bench'); import common; common.setup_django();"
+            "from accounts.models import Organisation;"
+            "print((Organisation.objects.filter(slug='scale-large').values_list('name', flat=True).first() or ''))",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return out.stdout.strip()
 
@@ -150,7 +158,12 @@ def main() -> int:
         t0 = time.monotonic()
         try:
             proc = subprocess.run(
-                [sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=args.timeout,
+                [sys.executable, str(script)],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=args.timeout,
                 check=False,
             )
         except subprocess.TimeoutExpired:
@@ -171,7 +184,13 @@ def main() -> int:
     RESULTS.mkdir(exist_ok=True)
     suffix = "-small" if args.small else ""
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    report = {"when": stamp, "small": args.small, "sizes": sizes, "seconds": round(time.monotonic() - started), "runs": runs}
+    report = {
+        "when": stamp,
+        "small": args.small,
+        "sizes": sizes,
+        "seconds": round(time.monotonic() - started),
+        "runs": runs,
+    }
     (RESULTS / f"latest{suffix}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     md = (
         f"Benchmarks of {stamp} ({'small mode' if args.small else 'full'}: {sizes['systems']:,} systems, "

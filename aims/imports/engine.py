@@ -455,8 +455,11 @@ class ModelImporter:
                         organisation=organisation, prefix=prefix
                     )
                     given = [o.reference for o in objects if o.reference]
-                    numbers = [int(r.rpartition("-")[2]) for r in given if r.startswith(f"{prefix}-")
-                               and r.rpartition("-")[2].isdigit()]
+                    numbers = [
+                        int(r.rpartition("-")[2])
+                        for r in given
+                        if r.startswith(f"{prefix}-") and r.rpartition("-")[2].isdigit()
+                    ]
                     last = max([counter.last_number, *numbers])
                     for obj in objects:
                         if not obj.reference:
@@ -465,7 +468,10 @@ class ModelImporter:
                     counter.last_number = last
                     counter.save(update_fields=["last_number"])
                 created = bulk_create_with_history(
-                    objects, self.model, batch_size=1000, default_user=actor,
+                    objects,
+                    self.model,
+                    batch_size=1000,
+                    default_user=actor,
                     default_change_reason=self.create_reason,
                 )
                 for name in {k for row in rows for k in row.data if self._is_m2m(k)}:
