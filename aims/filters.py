@@ -1,5 +1,7 @@
 """FilterSet pieces shared by every register (the same FilterSet serves the page and the API)."""
 
+import contextlib
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,10 +26,8 @@ class _Bounded:
         seen = {str(getattr(v, "value", v)) for v, _ in kept}
         missing = wanted - seen
         if missing:
-            try:
+            with contextlib.suppress(ValueError, TypeError, ValidationError):
                 kept += [choices.choice(obj) for obj in queryset.filter(pk__in=missing)]
-            except (ValueError, TypeError, ValidationError):
-                pass
         original = self.choices
         self.choices = kept
         try:
