@@ -55,7 +55,8 @@ def plain(value):
 def export_rows(queryset, fields) -> Iterable[list]:
     # iterator() with a chunk size also runs the queryset's prefetches chunk by chunk, so a 100,000-row export
     # never holds more than one chunk (it used to load every row and its links: 894 MB, 75 s for 100k risks).
-    for obj in queryset.iterator(chunk_size=_CHUNK):
+    rows = queryset.iterator(chunk_size=_CHUNK) if hasattr(queryset, "iterator") else queryset  # or a plain list
+    for obj in rows:
         yield [plain(resolve(obj, accessor)) for _, accessor in fields]
 
 

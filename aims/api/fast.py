@@ -37,7 +37,7 @@ class ORJSONRenderer(JSONRenderer):
         return orjson.dumps(
             data,
             default=_ENCODER.default,
-            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS,
+            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS,
         )
 
 
