@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from aims.bulk import Bulk
 from aims.models import ReferenceCounter
 from aims.roles import Role
 from audits.constants import FindingKind
@@ -74,74 +75,6 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
 
 
-class Bulk:
-    """Writes model rows (and their simple-history rows) with COPY on PostgreSQL, bulk_create elsewhere."""
-
-    def __init__(self, stdout):
-        self.stdout = stdout
-        self.postgres = connection.vendor == "postgresql"
-
-    def _copy(self, table: str, columns: list[str], rows) -> int:
-        count = 0
-        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        return count
-
-    def insert(self, model, objects: list) -> None:
-        """Insert model instances (pk and every value already set)."""
-        if not self.postgres:
-            model.objects.bulk_create(objects, batch_size=2000)
-            return
-        fields = model._meta.concrete_fields
-        self._copy(
-            model._meta.db_table,
-            [f.column for f in fields],
-            ([f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objects),
-        )
-
-    def links(self, through, left: str, right: str, pairs) -> None:
-        """Rows of an auto-created many-to-many table: ``pairs`` of (left id, right id)."""
-        pairs = list(pairs)
-        if not self.postgres:
-            through.objects.bulk_create(
-                [through(**{f"{left}_id": a, f"{right}_id": b}) for a, b in pairs], batch_size=5000
-            )
-            return
-        self._copy(through._meta.db_table, [f"{left}_id", f"{right}_id"], pairs)
-
-    def history(self, model, objects: list, changes: dict, *, user_id, start: dt.datetime) -> int:
-        """One "+" row per object and ``changes[pk]`` "~" rows after it, as simple-history writes them."""
-        historical = model.history.model
-        base = {f.attname for f in model._meta.concrete_fields}
-        hist_fields = [f for f in historical._meta.concrete_fields if f.attname != "history_id"]
-
-        def rows():
-            for obj in objects:
-                values = {name: getattr(obj, name) for name in base}
-                for n in range(1 + changes.get(obj.pk, 0)):
-                    when = start + dt.timedelta(minutes=n * 37)
-                    extra = {
-                        "history_date": when,
-                        "history_change_reason": "Registered" if n == 0 else "Edited",
-                        "history_type": "+" if n == 0 else "~",
-                        "history_user_id": user_id,
-                    }
-                    yield [
-                        f.get_db_prep_save(values[f.attname] if f.attname in values else extra[f.attname], connection)
-                        for f in hist_fields
-                    ]
-
-        if not self.postgres:
-            batch = [historical(**dict(zip([f.attname for f in hist_fields], r, strict=True))) for r in rows()]
-            historical.objects.bulk_create(batch, batch_size=2000)
-            return len(batch)
-        return self._copy(historical._meta.db_table, [f.column for f in hist_fields], rows())
-
-
 class Command(BaseCommand):
     help = "Build a large organisation and 50 ordinary ones with bulk inserts, for the benchmarks (deterministic)."
 
@@ -168,7 +101,7 @@ class Command(BaseCommand):
         n_findings = opts["findings"] if opts["findings"] is not None else max(n_systems // 10, 10)
         rng = random.Random(opts["seed"])
         started = time.monotonic()
-        self.bulk = Bulk(self.stdout)
+        self.bulk = Bulk()
         self.now = timezone.now().replace(microsecond=0)
         self.epoch = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
         self.uuid_rng = random.Random(opts["seed"] * 7919)
