@@ -1,6 +1,7 @@
 """Issue 9: query counts of the large registers stay flat whatever the page size (the N+1 guards), keyset
 pages on the API, the seed_scale builder and the importer's bulk path. No test times anything (bench/ does)."""
 
+import io
 import re
 
 import pytest
@@ -17,8 +18,7 @@ API_LISTS = ["/api/v1/ai-systems/", "/api/v1/risks/", "/api/v1/controls/", "/api
 PAGES = ["/inventory/systems/", "/risks/", "/controls/controls/", "/controls/evidence/", "/audits/findings/"]
 
 
-@pytest.fixture
-def scale(db):
+def _seed():
     call_command(
         "seed_scale",
         systems=30,
@@ -29,8 +29,13 @@ def scale(db):
         controls=40,
         evidence=40,
         findings=30,
-        stdout=open("/dev/null", "w"),  # noqa: SIM115
+        stdout=io.StringIO(),
     )
+
+
+@pytest.fixture
+def scale(db):
+    _seed()
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="scale-officer"), Organisation.objects.get(slug="scale-large")
@@ -54,18 +59,7 @@ def test_seed_scale_is_deterministic_and_replaces_its_data(scale):
     big = AISystem.objects.get(organisation=org, reference="AIS-00001")
     assert big.risks.count() == 120 and big.history.count() > 1
     assert AISystem.history.filter(organisation=org).count() + Risk.history.filter(organisation=org).count() > 150
-    call_command(
-        "seed_scale",
-        systems=30,
-        risks=120,
-        history=400,
-        other_orgs=1,
-        other_systems=5,
-        controls=40,
-        evidence=40,
-        findings=30,
-        stdout=open("/dev/null", "w"),
-    )  # noqa: SIM115
+    _seed()
     org = Organisation.objects.get(slug="scale-large")
     again = list(Risk.objects.filter(organisation=org).order_by("reference").values_list("pk", "title")[:20])
     assert again == first
