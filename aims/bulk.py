@@ -70,6 +70,9 @@ class Bulk:
             [f.column for f in fields],
             ([getattr(o, a) if p is None else p(getattr(o, a)) for a, p in preps] for o in objects),
         )
+        for obj in objects:  # as after a save: a later save() updates the row instead of inserting it again
+            obj._state.adding = False
+            obj._state.db = connection.alias
 
     def links(self, through, left: str, right: str, pairs) -> None:
         """Rows of an auto-created many-to-many table: ``pairs`` of (left id, right id)."""
