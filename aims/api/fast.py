@@ -52,10 +52,15 @@ class _Column:
 @dataclass(frozen=True)
 class _Many:
     name: str
-    field: serializers.Field  # the child relation (to_representation gets the slug value)
+    field: serializers.Field  # the child relation
     related_model: type
     query_name: str  # related model -> our model lookup
-    slug: str
+    lookups: tuple[str, ...]  # the related record's columns the output needs
+
+    def represent(self, values: tuple):
+        if hasattr(self.field, "fast_representation"):
+            return self.field.fast_representation(*values)
+        return self.field.to_representation(_Slug(self.field.slug_field, values[0]))
 
 
 class FastListPlan:
@@ -72,7 +77,14 @@ class FastListPlan:
             order.append(name)
             if isinstance(field, relations.ManyRelatedField):
                 child = field.child_relation
-                if not isinstance(child, relations.SlugRelatedField) or "." in field.source:
+                # A slug of each linked record, or a field that says which columns it reads (``fast_lookups``).
+                if "." in field.source:
+                    return None
+                if hasattr(child, "fast_lookups"):
+                    lookups = tuple(child.fast_lookups)
+                elif isinstance(child, relations.SlugRelatedField):
+                    lookups = (child.slug_field,)
+                else:
                     return None
                 try:
                     model_field = model._meta.get_field(field.source)
@@ -80,9 +92,7 @@ class FastListPlan:
                     return None
                 if not isinstance(model_field, models.ManyToManyField):
                     return None
-                many.append(
-                    _Many(name, child, model_field.related_model, model_field.related_query_name(), child.slug_field)
-                )
+                many.append(_Many(name, child, model_field.related_model, model_field.related_query_name(), lookups))
                 continue
             if isinstance(
                 field, serializers.Serializer | serializers.ListSerializer | serializers.SerializerMethodField
@@ -136,10 +146,10 @@ class FastListPlan:
         for spec in self.many:
             found: dict = {pk: [] for pk in ids}
             pairs = spec.related_model._default_manager.filter(**{f"{spec.query_name}__in": ids}).values_list(
-                spec.query_name, spec.slug
+                spec.query_name, *spec.lookups
             )
-            for owner, slug in pairs:
-                found[owner].append(slug)
+            for owner, *values in pairs:
+                found[owner].append(spec.represent(values))
             links[spec.name] = found
         out = []
         for row in values_rows:
@@ -151,9 +161,7 @@ class FastListPlan:
                 else:
                     item[column.name] = column.field.to_representation(value)
             for spec in self.many:
-                item[spec.name] = [
-                    spec.field.to_representation(_Slug(spec.slug, s)) for s in links[spec.name][row["pk"]]
-                ]
+                item[spec.name] = links[spec.name][row["pk"]]
             out.append({name: item[name] for name in self.order})  # the serializer's key order
         return out
 

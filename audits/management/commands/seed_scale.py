@@ -309,9 +309,16 @@ class Command(BaseCommand):
         self.bulk.links(
             Evidence.controls.through, "evidence", "control", ((e.pk, rng.choice(controls).pk) for e in evidence)
         )
+        requirement_ids = list(Requirement.objects.filter(organisation=None).values_list("pk", flat=True)[:200])
+        if requirement_ids:
+            self.bulk.links(
+                Control.requirements.through,
+                "control",
+                "requirement",
+                ((c.pk, rng.choice(requirement_ids)) for c in controls),
+            )
         audit = Audit(id=self._uuid(), organisation=org, reference="AUD-001", title="Scale audit", **self._stamp(0))
         self.bulk.insert(Audit, [audit])
-        requirement_ids = list(Requirement.objects.filter(organisation=None).values_list("pk", flat=True)[:200])
         findings = [
             Finding(
                 id=self._uuid(),
