@@ -53,7 +53,10 @@ def wrk(url: str, paths: list[str], key: str) -> dict:
         script = fh.name
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "5s", "-s", script, url],
-        capture_output=True, text=True, check=True, timeout=DURATION + 30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=DURATION + 30,
     ).stdout
     os.unlink(script)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -69,13 +72,26 @@ def main():
     user, org = common.officer_and_org()
     ApiToken.objects.filter(user=user, name="bench-load").delete()
     key = ApiToken.generate_key()
-    ApiToken.objects.create(user=user, organisation=org, name="bench-load", prefix=key[:8], key_hash=ApiToken.hash_key(key))
+    ApiToken.objects.create(
+        user=user, organisation=org, name="bench-load", prefix=key[:8], key_hash=ApiToken.hash_key(key)
+    )
     system = AISystem.objects.filter(organisation=org).order_by("reference").values_list("pk", flat=True)[5]
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "wsgi_bench:application", "--chdir", str(Path(__file__).parent),
-         "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env=os.environ.copy(), start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "wsgi_bench:application",
+            "--chdir",
+            str(Path(__file__).parent),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=os.environ.copy(),
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -104,11 +120,21 @@ def main():
     share = load["rps"] / floor["rps"] if floor["rps"] else 0
     results = [
         common.result(
-            f"API mixed reads, gunicorn 2 workers, {CONNECTIONS} connections, {DURATION}s", round(load["rps"], 1),
-            "req/s", floor=round(floor["rps"], 1), target=">= 20% of floor", ok=share >= 0.2, p95_ms=load["p95"],
+            f"API mixed reads, gunicorn 2 workers, {CONNECTIONS} connections, {DURATION}s",
+            round(load["rps"], 1),
+            "req/s",
+            floor=round(floor["rps"], 1),
+            target=">= 20% of floor",
+            ok=share >= 0.2,
+            p95_ms=load["p95"],
         ),
         common.result(
-            "API mixed reads: p95", load["p95"], "ms", floor=floor["p95"], target="<= 100 ms", ok=load["p95"] <= 100,
+            "API mixed reads: p95",
+            load["p95"],
+            "ms",
+            floor=floor["p95"],
+            target="<= 100 ms",
+            ok=load["p95"] <= 100,
         ),
         common.result("API mixed reads: non-2xx responses", load["bad"], "responses", target="0", ok=load["bad"] == 0),
     ]
