@@ -100,7 +100,7 @@ format: $(STAMP) ## Format with ruff and apply ruff's safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Run the benchmarks in bench/run.py, if there are any (arguments: BENCH_ARGS=...)
+bench: $(STAMP) ## Build the scale data on PostgreSQL and run bench/bench_*.py (BENCH_ARGS=--small for CI)
 	@if [ -f bench/run.py ]; then \
 		$(BIN)/python bench/run.py $(BENCH_ARGS); \
 	else \

@@ -48,6 +48,11 @@ def _ai_system_update(*, actor, obj, data):
     return services.ai_system_update(actor=actor, system=obj, data=data, reason=IMPORT_REASON)
 
 
+def _ai_system_prepare_new(system):
+    """What ``ai_system_register`` derives for a new system, for the importer's bulk path."""
+    system.next_review = services.ai_system_next_review(system)
+
+
 def ai_system_importer() -> ModelImporter:
     export_headers = _export_headers(AI_SYSTEM_EXPORT)
     return ModelImporter(
@@ -66,6 +71,8 @@ def ai_system_importer() -> ModelImporter:
         create=_ai_system_create,
         update=_ai_system_update,
         validate=services.ai_system_check,
+        prepare_new=_ai_system_prepare_new,  # new rows in bulk (issue 9: >= 1,000 rows/s)
+        create_reason="Registered",  # as the register service
         ignored=_not_imported(AI_SYSTEM_EXPORT, AI_SYSTEM_IMPORT_FIELDS),
         example={
             "reference": "AIS-101",

@@ -171,6 +171,9 @@ class Risk(OwnedMixin, ReferencedModel):
             models.Index(fields=["organisation", "next_review"]),
             models.Index(fields=["organisation", "owner"]),
             models.Index(fields=["organisation", "risk_source"]),
+            # Sorts of the register and its keyset API pages (issue 9).
+            models.Index(fields=["organisation", "title"], name="risk_risk_org_title"),
+            models.Index(fields=["organisation", "status", "title"], name="risk_risk_org_status_title"),
         ]
 
     def __str__(self) -> str:

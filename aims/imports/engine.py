@@ -95,12 +95,18 @@ class ModelImporter:
         ignored: Iterable[str] = (),
         example: dict[str, str] | None = None,
         list_url_name: str = "",
+        prepare_new: Callable | None = None,
+        create_reason: str = "Imported from a file",
     ):
         self.key, self.label, self.model = key, label, model
         self.columns = columns
         self.create, self.update, self.validate = create, update, validate
         self.example = example or {}
         self.list_url_name = list_url_name
+        # ``prepare_new(instance)`` sets what the create service derives (a next review date) on a new record;
+        # with it, new rows are written in bulk (see ``_bulk_create``) instead of one service call each.
+        self.prepare_new, self.create_reason = prepare_new, create_reason
+        self._m2m_names = {f.name for f in model._meta.many_to_many}
         self.ignored = {normalise_header(h) for h in ignored} | {"id", "created at", "updated at"}
         self.index: dict[str, ImportColumn] = {}
         # Headers first, then field names, verbose names and aliases: a header always means its own column.
@@ -264,6 +270,7 @@ class ModelImporter:
         return row
 
     def _assess(self, rows, ctx, m2m_current, actor, organisation) -> None:
+        self._candidates = {}
         existing = ctx.records[self.model]
         first_line: dict[str, int] = {}
         for row in rows:
@@ -279,6 +286,7 @@ class ModelImporter:
                 outcome = CREATE
                 plain = {k: v for k, v in row.data.items() if not self._is_m2m(k)}
                 candidate = self.model(organisation=organisation, reference=row.reference, **plain)
+                self._candidates[id(row)] = candidate  # written as it is by the bulk path
             else:
                 if not can(actor, "change", obj, organisation):
                     row.add_error(NON_FIELD, f"You may change only the {self.label} you are an owner of.")
@@ -298,7 +306,7 @@ class ModelImporter:
             row.outcome = ERROR if row.errors else outcome
 
     def _is_m2m(self, name: str) -> bool:
-        return self.model._meta.get_field(name).many_to_many
+        return name in self._m2m_names
 
     def _check_self_links(self, row, obj) -> None:
         for name, value in row.data.items():
@@ -376,10 +384,17 @@ class ModelImporter:
         deferred = []
         try:
             with transaction.atomic():
+                bulk = self._bulk_create(report, actor, organisation) if self.prepare_new else {}
                 for row in report.rows:
                     if row.outcome not in (CREATE, UPDATE):
                         continue
                     data, pending = self._without_pending(row.data)
+                    if id(row) in bulk:
+                        obj = bulk[id(row)]
+                        written[obj.reference] = obj
+                        if pending:
+                            deferred.append((row, obj, pending))
+                        continue
                     try:
                         if row.outcome == CREATE:
                             base = {"reference": row.reference} if row.reference else {}
@@ -414,6 +429,79 @@ class ModelImporter:
         report.written = True
         report.created = sum(1 for row in report.rows if row.outcome == CREATE)
         report.updated = sum(1 for row in report.rows if row.outcome == UPDATE)
+
+    def _bulk_create(self, report: ImportReport, actor, organisation) -> dict[int, object]:
+        """Write the new rows in bulk (aims.bulk: COPY on PostgreSQL; records, history rows, links), not a service
+        call each: ~20 rows/s became thousands. The preview has already run the checks the create service
+        runs (model rules, the register's ``validate``, links and members of this organisation only, free
+        references); ``prepare_new`` sets what the service derives. A database refusal (a reference taken
+        meanwhile) rolls the batch back and the rows go through the service one by one, each with its error."""
+        from django.utils import timezone
+
+        from aims.bulk import Bulk
+        from aims.models import ReferenceCounter
+
+        rows = [row for row in report.rows if row.outcome == CREATE]
+        if not rows:
+            return {}
+        now = timezone.now()
+        stamped = [
+            f.attname
+            for f in self.model._meta.concrete_fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        objects = []
+        for row in rows:
+            obj = self._candidates.get(id(row))
+            if obj is None:
+                data, _ = self._without_pending(row.data)
+                plain = {k: v for k, v in data.items() if k not in self._m2m_names}
+                obj = self.model(organisation=organisation, reference=row.reference, **plain)
+            for name in stamped:
+                setattr(obj, name, now)
+            self.prepare_new(obj)
+            objects.append(obj)
+        prefix = getattr(self.model, "REFERENCE_PREFIX", None)
+        bulk = Bulk()
+        try:
+            with transaction.atomic():
+                if prefix:
+                    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+                        organisation=organisation, prefix=prefix
+                    )
+                    given = [o.reference for o in objects if o.reference]
+                    numbers = [
+                        int(r.rpartition("-")[2])
+                        for r in given
+                        if r.startswith(f"{prefix}-") and r.rpartition("-")[2].isdigit()
+                    ]
+                    last = max([counter.last_number, *numbers])
+                    for obj in objects:
+                        if not obj.reference:
+                            last += 1
+                            obj.reference = f"{prefix}-{last:03d}"
+                    counter.last_number = last
+                    counter.save(update_fields=["last_number"])
+                bulk.insert(self.model, objects)
+                bulk.history(self.model, objects, {}, user_id=actor.pk, start=now, reason=self.create_reason)
+                for name in {k for row in rows for k in row.data if k in self._m2m_names}:
+                    model_field = self.model._meta.get_field(name)
+                    pairs = [
+                        (obj.pk, item.pk)
+                        for row, obj in zip(rows, objects, strict=True)
+                        for item in row.data.get(name, ())
+                        if not isinstance(item, Pending)
+                    ]
+                    bulk.links(
+                        model_field.remote_field.through,
+                        model_field.m2m_field_name(),
+                        model_field.m2m_reverse_field_name(),
+                        pairs,
+                    )
+        except IntegrityError:
+            return {}
+        created = objects
+        return {id(row): obj for row, obj in zip(rows, created, strict=True)}
 
     def _without_pending(self, data: dict) -> tuple[dict, dict]:
         pending = {}

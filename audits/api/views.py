@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aims.api.fast import FastListMixin
+from aims.api.pagination import KeysetPagination
 from aims.api.views import OrganisationScopedViewSet
 from aims.services import ServiceError
 from audits import services
@@ -187,7 +189,8 @@ class ChecklistItemViewSet(ScopedNoCreateViewSet):
         description="A major or minor nonconformity finding raises a nonconformity.",
     ),
 )
-class FindingViewSet(OrganisationScopedViewSet):
+class FindingViewSet(FastListMixin, OrganisationScopedViewSet):
+    pagination_class = KeysetPagination  # large register: keyset pages (numbered with ?page=)
     queryset = Finding.objects.select_related(
         "audit", "requirement__framework", "raised_by", "nonconformity", "checklist_item"
     )

@@ -220,7 +220,12 @@ class Finding(ReferencedModel):
     class Meta(ReferencedModel.Meta):
         verbose_name = "audit finding"
         ordering = ["-raised_on", "-reference"]
-        indexes = [models.Index(fields=["organisation", "kind"])]
+        indexes = [
+            models.Index(fields=["organisation", "kind"]),
+            # The default ordering and the title sort of the register and its keyset API pages (issue 9).
+            models.Index(fields=["organisation", "-raised_on", "-reference"], name="audits_fnd_org_raised"),
+            models.Index(fields=["organisation", "title"], name="audits_fnd_org_title"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

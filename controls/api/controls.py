@@ -7,6 +7,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aims.api.fast import FastListMixin
+from aims.api.pagination import KeysetPagination
 from aims.api.serializers import MemberField, OrganisationRelatedField
 from aims.api.views import OrganisationScopedViewSet
 from controls import services
@@ -88,7 +90,8 @@ class CheckInputSerializer(serializers.Serializer):
     partial_update=extend_schema(summary="Edit part of a control"),
     destroy=extend_schema(summary="Delete a control", description="Its evidence stays, unlinked."),
 )
-class ControlViewSet(OrganisationScopedViewSet):
+class ControlViewSet(FastListMixin, OrganisationScopedViewSet):
+    pagination_class = KeysetPagination  # large register: keyset pages (numbered with ?page=)
     queryset = (
         Control.objects.select_related("owner")
         .annotate(evidence_count=Count("evidence", distinct=True))

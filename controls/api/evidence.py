@@ -11,6 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from aims.api.fast import FastListMixin
+from aims.api.pagination import KeysetPagination
 from aims.api.serializers import MemberField, OrganisationRelatedField
 from aims.api.views import OrganisationScopedViewSet
 from controls import services
@@ -133,7 +135,8 @@ class ReviewInputSerializer(serializers.Serializer):
     partial_update=extend_schema(summary="Edit part of evidence"),
     destroy=extend_schema(summary="Delete evidence", description="With its revisions and their files."),
 )
-class EvidenceViewSet(OrganisationScopedViewSet):
+class EvidenceViewSet(FastListMixin, OrganisationScopedViewSet):
+    pagination_class = KeysetPagination  # large register: keyset pages (numbered with ?page=)
     queryset = Evidence.objects.select_related(
         "owner", "reviewed_by", "current_revision__uploaded_by"
     ).prefetch_related(

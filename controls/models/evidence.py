@@ -92,6 +92,7 @@ class Evidence(OwnedMixin, ReferencedModel):
         indexes = [
             models.Index(fields=["organisation", "expiry_date"]),
             models.Index(fields=["organisation", "review_status"]),
+            models.Index(fields=["organisation", "title"], name="controls_evd_org_title"),  # sorts (issue 9)
         ]
 
     def __str__(self) -> str:

@@ -55,6 +55,7 @@ class Control(OwnedMixin, ReferencedModel):
             models.Index(fields=["organisation", "implementation_status"]),
             models.Index(fields=["organisation", "owner"]),
             models.Index(fields=["organisation", "next_review"]),
+            models.Index(fields=["organisation", "title"], name="controls_ctl_org_title"),  # sorts (issue 9)
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from aims.api.fast import FastListMixin
+from aims.api.pagination import KeysetPagination
 from aims.api.views import OrganisationScopedViewSet
 from registry import services
 from registry.api.classification import AISystemClassificationActions
@@ -12,7 +14,8 @@ from registry.models import AISystem
     list=extend_schema(summary="List AI systems", description="Filter with the same filters as the inventory page."),
     create=extend_schema(summary="Register an AI system"),
 )
-class AISystemViewSet(AISystemClassificationActions, OrganisationScopedViewSet):
+class AISystemViewSet(FastListMixin, AISystemClassificationActions, OrganisationScopedViewSet):
+    pagination_class = KeysetPagination  # large register: keyset pages (numbered with ?page=)
     queryset = AISystem.objects.select_related("business_owner", "technical_owner").prefetch_related(
         "suppliers", "depends_on"
     )

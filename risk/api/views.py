@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from aims.api.fast import FastListMixin
+from aims.api.pagination import KeysetPagination
 from aims.api.views import OrganisationScopedViewSet
 from aims.permissions import can
 from risk import services
@@ -62,7 +64,8 @@ def _action_schema(summary, description="", request=None, response=None):
     update=extend_schema(summary="Edit a risk"),
     partial_update=extend_schema(summary="Edit part of a risk", description="A changed level voids an acceptance."),
 )
-class RiskViewSet(OrganisationScopedViewSet):
+class RiskViewSet(FastListMixin, OrganisationScopedViewSet):
+    pagination_class = KeysetPagination  # large register: keyset pages (numbered with ?page=)
     queryset = risk_list_queryset().select_related("accepted_by", "acceptance_approver")
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet

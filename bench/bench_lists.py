@@ -1,0 +1,201 @@
+"""Benchmark 1: list endpoints and list pages — p95 time and queries, page 1 and a deep filtered sorted page.
+
+Floor: the same rows and columns fetched with ONE raw SQL query (users joined, many-to-many references as
+arrays) and serialised with orjson, measured in the same run. Targets: API p95 <= 3x floor, <= 8 queries
+per page (whatever the page size); keyset deep page within 2x of page 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+common.setup_django()
+
+import orjson  # noqa: E402
+from django.apps import apps  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from accounts.middleware import SESSION_KEY  # noqa: E402
+
+# (label, model, API path, page URL, filter for the deep page, sort of the deep page)
+REGISTERS = [
+    (
+        "AI systems",
+        "registry.AISystem",
+        "/api/v1/ai-systems/",
+        "/inventory/systems/",
+        {"lifecycle_stage": "operation_monitoring"},
+        "-name",
+    ),
+    ("risks", "risk.Risk", "/api/v1/risks/", "/risks/", {"status": "assessed"}, "-title"),
+    ("controls", "controls.Control", "/api/v1/controls/", "/controls/controls/", {}, "-title"),
+    ("evidence", "controls.Evidence", "/api/v1/evidence/", "/controls/evidence/", {}, "-title"),
+    ("findings", "audits.Finding", "/api/v1/findings/", "/audits/findings/", {}, "-title"),
+]
+PAGE = 50
+
+
+def floor_sql(model, *, where: str = "", order: str = "t.reference", offset: int = 0) -> str:
+    """One query: the model's columns, member usernames, and the references of its many-to-many links."""
+    table = model._meta.db_table
+    user_table = get_user_model()._meta.db_table
+    cols, joins = [], []
+    for i, field in enumerate(model._meta.concrete_fields):
+        if field.is_relation and field.related_model is get_user_model():
+            joins.append(f"LEFT JOIN {user_table} u{i} ON u{i}.id = t.{field.column}")
+            cols.append(f"u{i}.username AS {field.name}")
+        else:
+            cols.append(f"t.{field.column}")
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        related = field.related_model
+        if not any(f.name == "reference" for f in related._meta.concrete_fields):
+            continue
+        src = through._meta.get_field(field.m2m_field_name()).column
+        dst = through._meta.get_field(field.m2m_reverse_field_name()).column
+        cols.append(
+            f"ARRAY(SELECT r.reference FROM {through._meta.db_table} x JOIN {related._meta.db_table} r "
+            f"ON r.id = x.{dst} WHERE x.{src} = t.id) AS {field.name}"
+        )
+    return (
+        f"SELECT {', '.join(cols)} FROM {table} t {' '.join(joins)} WHERE t.organisation_id = %s {where} "
+        f"ORDER BY {order}, t.id LIMIT {PAGE} OFFSET {offset}"
+    )
+
+
+def run_floor(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return orjson.dumps(rows, default=str)
+
+
+def main():
+    user, org = common.officer_and_org()
+    from accounts.models import ApiToken
+
+    ApiToken.objects.filter(user=user, name="bench").delete()
+    key = ApiToken.generate_key()
+    ApiToken.objects.create(user=user, organisation=org, name="bench", prefix=key[:8], key_hash=ApiToken.hash_key(key))
+    from django.test import Client
+
+    api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    web = Client()
+    web.force_login(user)
+    session = web.session
+    session[SESSION_KEY] = str(org.pk)
+    session.save()
+    results = []
+    for label, model_label, api_path, page_url, flt, sort in REGISTERS:
+        model = apps.get_model(model_label)
+        total = model.objects.filter(organisation=org).count()
+        if not total:
+            continue
+        params = [org.pk]
+        floor1 = common.repeat(lambda m=model: run_floor(floor_sql(m), params))
+        # Page 1 of the API (default ordering) and its query count; then page 1 with 500 rows for the count.
+        url1 = f"{api_path}?page_size={PAGE}"
+
+        def get(url, client=api):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.content[:300])
+            return response
+
+        t1 = common.repeat(lambda u=url1: get(u))
+        q1 = common.count_queries(lambda u=url1: get(u))
+        q500 = common.count_queries(lambda p=api_path: get(f"{p}?page_size=500"))
+        ok = t1["p95"] <= 3 * floor1["p95"] and max(q1, q500) <= 8
+        results.append(
+            common.result(
+                f"API {label}: page 1",
+                t1["p95"],
+                "ms p95",
+                floor=floor1["p95"],
+                target="<= 3x floor, <= 8 queries",
+                ok=ok,
+                median=t1["median"],
+                queries=q1,
+                queries_500=q500,
+                rows=total,
+            )
+        )
+        # Deep page: filtered, sorted, ~99% into the filtered rows. Keyset clients walk the `next` links
+        # (500 a page) to get there; numbered clients jump with ?page=.
+        query = "&".join(f"{k}={v}" for k, v in flt.items())
+        matching = model.objects.filter(organisation=org, **flt).count()
+        depth = max(((matching - PAGE) * 99 // 100) // 500 * 500, 0)
+        base = f"{api_path}?{query}&ordering={sort}"
+        first = get(f"{base}&page_size=500").json()
+        if "count" in first:  # numbered pages only
+            deep_url = f"{base}&page_size={PAGE}&page={depth // PAGE + 1}"
+        else:
+            url, walked = f"{base}&page_size=500", 0
+            while walked < depth:
+                url = get(url).json()["next"]
+                walked += 500
+            deep_url = url.replace("page_size=500", f"page_size={PAGE}").replace("http://testserver", "")
+        tdeep = common.repeat(lambda u=deep_url: get(u))
+        qdeep = common.count_queries(lambda u=deep_url: get(u))
+        where = "".join(f" AND t.{model._meta.get_field(k).column} = %s" for k in flt)
+        col = model._meta.get_field(sort.lstrip("-")).column
+        direction = "DESC" if sort.startswith("-") else "ASC"
+        floor_deep = common.repeat(
+            lambda: run_floor(
+                floor_sql(model, where=where, order=f"t.{col} {direction}", offset=depth), [org.pk, *flt.values()]
+            )
+        )
+        results.append(
+            common.result(
+                f"API {label}: page {depth // PAGE + 1} ({depth:,} rows deep, {query or 'no filter'}, {sort})",
+                tdeep["p95"],
+                "ms p95",
+                floor=floor1["p95"],
+                target="<= 2x API page 1, <= 8 queries",
+                ok=tdeep["p95"] <= 2 * t1["p95"] and qdeep <= 8,
+                median=tdeep["median"],
+                queries=qdeep,
+                offset_floor=floor_deep["p95"],
+                page1=t1["p95"],
+            )
+        )
+        # The HTML list page, page 1: floor = the same raw query rendered as a bare table by the template engine.
+        tp = common.repeat(lambda u=page_url: get(u, web))
+        qp = common.count_queries(lambda u=page_url: get(u, web))
+        qp200 = common.count_queries(lambda u=page_url: get(f"{u}?page_size=200", web))
+        from django.template import engines
+
+        bare = engines["django"].from_string(
+            "<table>{% for row in rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</table>"
+        )
+
+        def page_floor(m=model):
+            with connection.cursor() as cursor:
+                cursor.execute(floor_sql(m), params)
+                rows = cursor.fetchall()
+            return bare.render({"rows": rows})
+
+        fp = common.repeat(page_floor)
+        results.append(
+            common.result(
+                f"Page {label}: page 1",
+                tp["p95"],
+                "ms p95",
+                floor=fp["p95"],
+                target="<= 8 queries (time reported)",
+                ok=max(qp, qp200) <= 8,
+                median=tp["median"],
+                queries=qp,
+                queries_200=qp200,
+            )
+        )
+    common.emit("lists", results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Shared pieces of the benchmark scripts: Django setup, timing (median, p95), query counting, results.
+
+Every ``bench/bench_*.py`` script is a standalone program that prints ONE JSON object on stdout:
+
+    {"bench": "lists", "results": [{"name": ..., "value": ..., "unit": "ms", "floor": ..., "ratio": ...,
+      "target": "<= 3x floor", "pass": true, "queries": 4, ...}, ...]}
+
+``bench/run.py`` runs them all with the benchmark database in the environment and writes the table.
+Nothing here asserts a time: pass/fail is reported, never raised.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = os.environ.get("BENCH_SMALL") == "1"
+LARGE_SLUG = "scale-large"
+OFFICER = "scale-officer"
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aims.settings")
+    import django
+
+    django.setup()
+
+
+def repeat(fn, *, runs: int | None = None, warmup: int = 2) -> dict:
+    """Run ``fn`` warm ``runs`` times; median and p95 in milliseconds."""
+    runs = runs or (3 if SMALL else 15)
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, max(0, int(round(0.95 * len(times))) - 1))]
+    return {"median": round(statistics.median(times), 2), "p95": round(p95, 2), "runs": runs}
+
+
+def count_queries(fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def result(name, value, unit, *, floor=None, target=None, ok=None, **extra) -> dict:
+    ratio = round(value / floor, 2) if floor else None
+    row = {"name": name, "value": value, "unit": unit, "floor": floor, "ratio": ratio, "target": target, "pass": ok}
+    row.update(extra)
+    return row
+
+
+def emit(bench: str, results: list[dict], **extra) -> None:
+    print(json.dumps({"bench": bench, "small": SMALL, "results": results, **extra}, default=str))
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def officer_and_org():
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Organisation
+
+    return get_user_model().objects.get(username=OFFICER), Organisation.objects.get(slug=LARGE_SLUG)
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
