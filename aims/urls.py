@@ -1,9 +1,11 @@
 """The URL map: UI pages per app, the REST API under /api/v1/, its schema and docs, and /health/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accounts.views import LoginView
 from aims import views
@@ -20,8 +22,16 @@ api_v1 = [
     path("", include("governance.api.urls")),
     path("", include("audits.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # Redoc styles itself with injected <style> elements and renders in a blob: worker.
+    path(
+        "redoc/",
+        csp_override({**settings.SECURE_CSP, "style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["blob:"]})(
+            SpectacularRedocView.as_view(url_name="schema")
+        ),
+        name="redoc",
+    ),
 ]
 
 urlpatterns = [

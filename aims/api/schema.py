@@ -6,7 +6,7 @@ caller's organisation, 409 when the record's state forbids the change.
 """
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 
@@ -26,10 +26,76 @@ _ERRORS = {
     "403": OpenApiResponse(ErrorSerializer, description="Your role (or a read-only token) does not allow this."),
     "404": OpenApiResponse(ErrorSerializer, description="Not found in your organisation."),
     "409": OpenApiResponse(ErrorSerializer, description="The record's current state does not allow this change."),
+    "412": OpenApiResponse(
+        ErrorSerializer, description="If-Match did not match: the record changed since you read it."
+    ),
+    "413": OpenApiResponse(ErrorSerializer, description="The request body is too large."),
+    "422": OpenApiResponse(ErrorSerializer, description="The Idempotency-Key was used before with another body."),
+    "429": OpenApiResponse(ErrorSerializer, description="Too many exports for your organisation: retry later."),
 }
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag of the record as you read it: the write is refused with 412 if it changed since.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A unique key per intended write (1-255 printable characters): a retry with the same key and "
+    "body returns the first answer; the same key with another body is refused with 422. Keys expire after a day.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="The record's version; send it back in If-Match to write only if nobody changed it meanwhile.",
+)
+
+
+def _has(view, name: str) -> bool:
+    from aims.api import safety
+
+    return isinstance(view, getattr(safety, name))
 
 
 class AimsAutoSchema(AutoSchema):
+    def _is_object_path(self) -> bool:
+        return "{" in self.path and self.path.rstrip("/").endswith("}")
+
+    def _concurrency(self) -> bool:
+        return _has(self.view, "ConcurrencyMixin") and self._is_object_path()
+
+    def _idempotent(self) -> bool:
+        return self.method == "POST" and (
+            (_has(self.view, "IdempotentCreateMixin") and getattr(self.view, "action", None) == "create")
+            or getattr(self.view, "idempotent_post", False)
+        )
+
+    def _exports(self) -> bool:
+        from aims.api.permissions import _action_for
+
+        class _Request:
+            method = self.method
+
+        return _action_for(_Request, self.view) == "export"
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._concurrency():
+            if self.method in ("PUT", "PATCH", "DELETE"):
+                parameters.append(IF_MATCH)
+            if self.method in ("GET", "PUT", "PATCH"):
+                parameters.append(ETAG)
+        if self._idempotent():
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -41,6 +107,14 @@ class AimsAutoSchema(AutoSchema):
             wanted.append("404")
         if self.method != "GET":
             wanted.append("409")
+        if self.method in ("POST", "PUT", "PATCH"):
+            wanted.append("413")
+        if self._concurrency() and self.method in ("PUT", "PATCH", "DELETE"):
+            wanted.append("412")
+        if self._idempotent():
+            wanted.append("422")
+        if self._exports():
+            wanted.append("429")
         if not self.get_auth():
             wanted = [code for code in wanted if code not in ("401", "403")]
         for code in wanted:

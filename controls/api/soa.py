@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aims.api.safety import ConcurrencyMixin
 from controls import services
 from controls.api.common import CONFLICT, REFUSED, ReferenceField, UsernameField, choice_field, read_input
 from controls.constants import ExclusionReason, ImplementationStatus, SoAStatus
@@ -223,6 +224,7 @@ class SoAViewSet(viewsets.GenericViewSet):
     partial_update=extend_schema(summary="Change part of a line", request=SoALineInputSerializer),
 )
 class SoALineViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
     queryset = SoALine.objects.all()
