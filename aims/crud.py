@@ -282,6 +282,10 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
         form = self.get_form(copy.deepcopy(obj) if obj else None, request.POST, request.FILES)
         # The version the person started from (a hidden field): a record changed meanwhile is not overwritten.
         version = request.POST.get(VERSION_FIELD) if obj else None
+        if version and version != object_version(obj):
+            form.is_valid()
+            form.add_error(None, CONCURRENT_EDIT_MESSAGE)
+            return self.render_form(form, obj, version=version)
         if form.is_valid():
             try:
                 with transaction.atomic():
