@@ -35,7 +35,7 @@ def test_get_answers_an_etag_and_a_stale_if_match_is_412(org, officer, api_for):
 
 def test_every_object_read_of_the_api_answers_an_etag(org, members, api_for):
     """Every API route with a ``retrieve`` action, on an object of the caller's organisation."""
-    from tests.test_tenant_isolation import ROUTES, ROUTE_MODELS, _factory_for
+    from tests.test_tenant_isolation import ROUTE_MODELS, ROUTES, _factory_for
 
     api = api_for(members["admin"], org)
     checked = []
@@ -172,11 +172,10 @@ def test_uploads_are_sniffed_and_html_is_refused(name, content):
 
 
 def test_evidence_is_downloaded_as_an_attachment_never_inline(org, officer, client_for):
+    from controls.models import EvidenceRevision
     from controls.tests.factories import EvidenceRevisionFactory
     from controls.views_evidence import revision_file_response
-
     from tests.isolation_factories import FACTORIES
-    from controls.models import EvidenceRevision
 
     revision = FACTORIES[EvidenceRevision](org)
     response = revision_file_response(revision)
