@@ -58,6 +58,26 @@ ETAG = OpenApiParameter(
 )
 
 
+def _nullable_source(field) -> bool:
+    """Is the model field behind a read-only serializer field nullable (an unset ``approved_by``)?"""
+    from django.core.exceptions import FieldDoesNotExist
+
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    attrs = getattr(field, "source_attrs", None) or []
+    if model is None or not attrs:
+        return False
+    model_field = None
+    for attr in attrs:
+        try:
+            model_field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return False
+        model = getattr(model_field, "related_model", None)
+        if model is None and attr is not attrs[-1]:
+            return False
+    return bool(getattr(model_field, "null", False))
+
+
 def _has(view, name: str) -> bool:
     from aims.api import safety
 
@@ -85,6 +105,20 @@ class AimsAutoSchema(AutoSchema):
 
         return _action_for(_Request, self.view) == "export"
 
+    def _is_list_view(self, serializer=None) -> bool:
+        # A "list" that answers one object (the organisation's one SoA) says so with ``list_is_single_object``.
+        if getattr(self.view, "list_is_single_object", False):
+            return False
+        return super()._is_list_view(serializer)
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        meta = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "response" and field.read_only and not field.allow_null and _nullable_source(field):
+            if "$ref" in meta:
+                return {"allOf": [meta], "nullable": True}
+            meta = {**meta, "nullable": True}
+        return meta
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self._concurrency():
@@ -103,8 +137,8 @@ class AimsAutoSchema(AutoSchema):
         wanted = ["401", "403"]
         if self.method in ("POST", "PUT", "PATCH"):
             wanted.insert(0, "400")
-        if "{" in self.path or self.method in ("PUT", "PATCH", "DELETE"):
-            wanted.append("404")
+        if "{" in self.path or self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            wanted.append("404")  # on a POST: a record the body names is not in your organisation
         if self.method != "GET":
             wanted.append("409")
         if self.method in ("POST", "PUT", "PATCH"):

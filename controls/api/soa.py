@@ -155,6 +155,14 @@ def _export(request, rows, *, version, status_label, approved_by=None, approved_
 
 
 FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+FILE_RESPONSES = {
+    (200, media): FILE_RESPONSE
+    for media in (
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/pdf",
+    )
+}
 
 
 class SoAViewSet(viewsets.GenericViewSet):
@@ -162,6 +170,7 @@ class SoAViewSet(viewsets.GenericViewSet):
 
     permission_model = StatementOfApplicability
     permission_actions = {"approve": "approve", "export": "export"}
+    list_is_single_object = True
     serializer_class = SoASerializer
     pagination_class = None
     filter_backends = []
@@ -193,7 +202,7 @@ class SoAViewSet(viewsets.GenericViewSet):
         summary="Export the working version",
         description="CSV, XLSX or PDF (page numbers, version and approval on every page).",
         parameters=[EXPORT_PARAMETER],
-        responses={200: FILE_RESPONSE, 400: REFUSED},
+        responses={**FILE_RESPONSES, 400: REFUSED},
     )
     @action(detail=False, methods=["get"])
     def export(self, request):
@@ -224,8 +233,7 @@ class SoAViewSet(viewsets.GenericViewSet):
     partial_update=extend_schema(summary="Change part of a line", request=SoALineInputSerializer),
 )
 class SoALineViewSet(
-    ConcurrencyMixin,
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    ConcurrencyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
     queryset = SoALine.objects.all()
     serializer_class = SoALineSerializer
@@ -289,7 +297,7 @@ class SoAVersionViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Export an approved version",
         description="CSV, XLSX or PDF of the version as approved.",
         parameters=[EXPORT_PARAMETER],
-        responses={200: FILE_RESPONSE, 400: REFUSED},
+        responses={**FILE_RESPONSES, 400: REFUSED},
     )
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
