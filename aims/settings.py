@@ -332,3 +332,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "aims.api.schema.postprocess_blank_alternatives",
+]

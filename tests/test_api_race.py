@@ -5,12 +5,13 @@ Without the row lock taken before the record is read (aims/api/safety.py), both 
 same stored record and the second save writes the first one's field back to its old value.
 """
 
+import os
 import threading
 
 import pytest
 from django.db import connection, connections
 
-PAIRS = 1000
+PAIRS = int(os.environ.get("AIMS_RACE_PAIRS", "1000"))
 
 
 @pytest.mark.django_db(transaction=True)

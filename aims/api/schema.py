@@ -58,6 +58,12 @@ ETAG = OpenApiParameter(
 )
 
 
+def _is_blank_or_null(branch) -> bool:
+    return (
+        branch.get("maxLength") == 0 or branch.get("type") == "null" or branch.get("enum") in ([""], [None], ["", None])
+    )
+
+
 def _nullable_source(field) -> bool:
     """Is the model field behind a read-only serializer field nullable (an unset ``approved_by``)?"""
     from django.core.exceptions import FieldDoesNotExist
@@ -66,16 +72,17 @@ def _nullable_source(field) -> bool:
     attrs = getattr(field, "source_attrs", None) or []
     if model is None or not attrs:
         return False
-    model_field = None
     for attr in attrs:
         try:
             model_field = model._meta.get_field(attr)
         except FieldDoesNotExist:
             return False
+        if getattr(model_field, "null", False):
+            return True  # this field, or a link on the way to it (parent.identifier), may be empty
         model = getattr(model_field, "related_model", None)
-        if model is None and attr is not attrs[-1]:
+        if model is None:
             return False
-    return bool(getattr(model_field, "null", False))
+    return False
 
 
 def _has(view, name: str) -> bool:
@@ -111,8 +118,18 @@ class AimsAutoSchema(AutoSchema):
             return False
         return super()._is_list_view(serializer)
 
+    def _get_paginator(self):
+        # Only a list is paginated; a collection action answering a plain array (take-snapshots) is not.
+        if getattr(self.view, "action", "list") not in ("list", None):
+            return None
+        return super()._get_paginator()
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         meta = super()._map_serializer_field(field, direction, bypass_extensions)
+        if not isinstance(meta, dict):
+            return meta
+        if meta.get("format") == "uri" and (getattr(field, "allow_blank", False) or field.read_only):
+            meta = {k: v for k, v in meta.items() if k != "format"}  # "" (no link) is not a URI
         if direction == "response" and field.read_only and not field.allow_null and _nullable_source(field):
             if "$ref" in meta:
                 return {"allOf": [meta], "nullable": True}
@@ -155,3 +172,24 @@ class AimsAutoSchema(AutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(_ERRORS[code], code, direction=direction)
         return responses
+
+
+def postprocess_blank_alternatives(result, generator, request, public):
+    """``oneOf: [a choice pattern that allows "", {maxLength: 0}]`` — "" matches both, and oneOf wants exactly
+    one: such alternatives become ``anyOf`` (a schema hook, after spectacular adds its blank branches)."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            branches = node.get("oneOf")
+            if isinstance(branches, list) and any(isinstance(b, dict) and _is_blank_or_null(b) for b in branches):
+                non_blank = [b for b in branches if not (isinstance(b, dict) and _is_blank_or_null(b))]
+                if any("pattern" in b for b in non_blank if isinstance(b, dict)):
+                    node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

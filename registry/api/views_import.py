@@ -140,9 +140,9 @@ class ImportView(APIView):
         responses={
             200: ImportReportSerializer,
             400: OpenApiResponse(
-                ImportReportSerializer,
-                description="Rows have errors and nothing was written (mode=all), or the request is invalid "
-                "(then the body is `{detail}` or field errors).",
+                OpenApiTypes.OBJECT,
+                description="Rows have errors and nothing was written (mode=all: the body is the report, as for "
+                "200), or the request is invalid (then the body is `{detail}` or field errors).",
             ),
         },
     )
