@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from aims.api.safety import ConcurrencyMixin
 from aims.api.serializers import MemberField, OrganisationRelatedField
 from aims.api.views import OrganisationScopedViewSet
 from controls import services
@@ -240,7 +241,7 @@ class EvidenceViewSet(OrganisationScopedViewSet):
     list=extend_schema(summary="List evidence files (every revision)", description="Filter by `evidence` reference."),
     retrieve=extend_schema(summary="One evidence file revision"),
 )
-class EvidenceRevisionViewSet(viewsets.ReadOnlyModelViewSet):
+class EvidenceRevisionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     queryset = EvidenceRevision.objects.select_related("evidence", "uploaded_by")
     serializer_class = EvidenceRevisionSerializer
     lookup_value_regex = "[0-9a-f-]{36}"

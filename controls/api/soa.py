@@ -280,7 +280,7 @@ class SoALineViewSet(
     list=extend_schema(summary="List approved SoA versions", description="Newest first, without their lines."),
     retrieve=extend_schema(summary="An approved SoA version", description="Exactly as approved: its frozen lines."),
 )
-class SoAVersionViewSet(viewsets.ReadOnlyModelViewSet):
+class SoAVersionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SoAVersion.objects.select_related("approved_by")
     lookup_value_regex = "[0-9a-f-]{36}"
     permission_actions = {"export": "export"}
