@@ -81,6 +81,10 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
         "all",
         "--generation-with-security-parameters",
         "false",
+        # Revoking would revoke the fuzzer's own token (it finds its id in GET /tokens/): everything after
+        # would be a 401. Revocation is tested in accounts/tests.
+        "--exclude-path",
+        "/api/v1/tokens/{id}/revoke/",
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     operations, requests, failures = _figures(report, result.stdout)
@@ -102,7 +106,7 @@ def _figures(report: Path, stdout: str) -> tuple[int, int, int]:
 
     tested = re.search(r"Tested: (\d+)", stdout)
     generated = re.search(r"(\d+) generated", stdout)
-    found = re.search(r"found (\d+) unique failures", stdout)
+    found = re.search(r"found (\d+) unique failures?", stdout)
     if tested and generated:
         return int(tested.group(1)), int(generated.group(1)), int(found.group(1)) if found else 0
     return _figures_from_events(report)

@@ -118,6 +118,11 @@ class AimsAutoSchema(AutoSchema):
             return False
         return super()._is_list_view(serializer)
 
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if schema.get("format") == "uri" and (getattr(field, "allow_blank", False) or field.read_only):
+            schema.pop("format")  # "" (no link) is not a URI
+
     def _get_paginator(self):
         # Only a list is paginated; a collection action answering a plain array (take-snapshots) is not.
         if getattr(self.view, "action", "list") not in ("list", None):
