@@ -157,8 +157,8 @@ class AimsAutoSchema(AutoSchema):
         if direction != "response":
             return responses
         wanted = ["401", "403"]
-        if self.method in ("POST", "PUT", "PATCH"):
-            wanted.insert(0, "400")
+        if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and not self._is_object_path()):
+            wanted.insert(0, "400")  # on a GET: a filter value that is not valid
         if "{" in self.path or self.method in ("POST", "PUT", "PATCH", "DELETE"):
             wanted.append("404")  # on a POST: a record the body names is not in your organisation
         if self.method != "GET":

@@ -209,7 +209,7 @@ class EvidenceViewSet(OrganisationScopedViewSet):
     @extend_schema(
         summary="Download the current file",
         description="As an attachment, never rendered inline. 404 for link evidence.",
-        responses={200: FILE_RESPONSE},
+        responses={(200, "*/*"): FILE_RESPONSE},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
@@ -257,7 +257,7 @@ class EvidenceRevisionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Download this revision's file",
         description="As an attachment with `X-Content-Type-Options: nosniff`.",
-        responses={200: FILE_RESPONSE},
+        responses={(200, "*/*"): FILE_RESPONSE},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
