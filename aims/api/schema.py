@@ -24,7 +24,7 @@ _ERRORS = {
     "400": OpenApiResponse(ValidationErrorSerializer, description="Invalid input: messages per field."),
     "401": OpenApiResponse(ErrorSerializer, description="No valid token or session."),
     "403": OpenApiResponse(ErrorSerializer, description="Your role (or a read-only token) does not allow this."),
-    "404": OpenApiResponse(ErrorSerializer, description="Not found in your organisation."),
+    "404": OpenApiResponse(ErrorSerializer, description="Not found in your organisation (or no such page)."),
     "409": OpenApiResponse(ErrorSerializer, description="The record's current state does not allow this change."),
     "412": OpenApiResponse(
         ErrorSerializer, description="If-Match did not match: the record changed since you read it."
@@ -159,8 +159,9 @@ class AimsAutoSchema(AutoSchema):
         wanted = ["401", "403"]
         if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and not self._is_object_path()):
             wanted.insert(0, "400")  # on a GET: a filter value that is not valid
-        if "{" in self.path or self.method in ("POST", "PUT", "PATCH", "DELETE"):
-            wanted.append("404")  # on a POST: a record the body names is not in your organisation
+        # Every method can 404: an object outside your organisation, a record a POST body names that is not in
+        # it, or a page number past the end of a list.
+        wanted.append("404")
         if self.method != "GET":
             wanted.append("409")
         if self.method in ("POST", "PUT", "PATCH"):
