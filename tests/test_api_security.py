@@ -135,6 +135,13 @@ def test_pages_carry_a_strict_csp_and_the_security_headers(officer, client_for):
     assert response["Referrer-Policy"] == "same-origin"
 
 
+def test_api_doc_pages_relax_styles_only(client, db):
+    for url in ("/api/v1/docs/", "/api/v1/redoc/"):
+        csp = client.get(url)["Content-Security-Policy"]
+        assert "style-src 'self' 'unsafe-inline'" in csp
+        assert "script-src 'self';" in csp + ";"
+
+
 def test_no_template_has_an_inline_script_or_event_handler():
     """The CSP forbids them: behaviour lives in static files (static/js/aims.js: data-confirm, data-autosubmit)."""
     root = Path(__file__).resolve().parent.parent
