@@ -254,3 +254,35 @@ def test_patching_protected_fields_changes_nothing_on_any_api_object(org, other_
                 assert getattr(target, attname).year != 2020, f"{name}: {attname} was written from input"
         patched += 1
     assert patched > 15
+
+
+def test_an_import_with_an_idempotency_key_runs_once(org, officer, api_for):
+    api = api_for(officer, org)
+    rows = [{"name": "Imported once", "intended_purpose": "Triage.", "scope_justification": "Core."}]
+    first = api.post("/api/v1/imports/ai-systems/", rows, format="json", HTTP_IDEMPOTENCY_KEY="import-1")
+    assert first.status_code == 200, first.content
+    again = api.post("/api/v1/imports/ai-systems/", rows, format="json", HTTP_IDEMPOTENCY_KEY="import-1")
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert AISystem.objects.filter(organisation=org, name="Imported once").count() == 1
+    changed = [{**rows[0], "name": "Another"}]
+    assert (
+        api.post("/api/v1/imports/ai-systems/", changed, format="json", HTTP_IDEMPOTENCY_KEY="import-1").status_code
+        == 422
+    )
+
+
+def test_a_multipart_create_with_an_idempotency_key_is_fingerprinted_by_its_file(org, officer, api_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aims.models import IdempotencyKey
+
+    api = api_for(officer, org)
+    rows = b"name,intended_purpose,scope_justification\nFrom a file,Triage.,Core.\n"
+    upload = SimpleUploadedFile("systems.csv", rows, content_type="text/csv")
+    response = api.post("/api/v1/imports/ai-systems/", {"file": upload}, format="multipart", HTTP_IDEMPOTENCY_KEY="f")
+    assert response.status_code == 200, response.content
+    other = SimpleUploadedFile("systems.csv", rows.replace(b"From a file", b"Other"), content_type="text/csv")
+    response = api.post("/api/v1/imports/ai-systems/", {"file": other}, format="multipart", HTTP_IDEMPOTENCY_KEY="f")
+    assert response.status_code == 422
+    assert IdempotencyKey.objects.filter(organisation=org, key="f").count() == 1

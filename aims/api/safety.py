@@ -93,16 +93,21 @@ class ConcurrencyMixin:
 
 # --- Idempotent creates and imports ------------------------------------------------------------------------
 def _fingerprint(request) -> str:
+    """SHA-256 of the method, path, query and body. A multipart body is read through the parsed form (file
+    contents hashed in chunks), so a large upload is never loaded into memory for this."""
     digest = hashlib.sha256(f"{request.method} {request.path}?{request.META.get('QUERY_STRING', '')}\n".encode())
-    try:
-        body = request.body
-    except Exception:  # the stream was read already (multipart): fall back to the parsed data  # noqa: BLE001
-        body = json.dumps(
-            {k: request.data.getlist(k) if hasattr(request.data, "getlist") else request.data[k] for k in request.data},
-            sort_keys=True,
-            default=str,
-        ).encode()
-    digest.update(body)
+    if (request.content_type or "").startswith("multipart/"):
+        data = request.data
+        for name in sorted(data.keys()):
+            digest.update(f"{name}={data.getlist(name) if hasattr(data, 'getlist') else data[name]!r}\n".encode())
+        for name in sorted(request.FILES.keys()):
+            for upload in request.FILES.getlist(name):
+                digest.update(f"{name}:{upload.name}:{upload.size}\n".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
     return digest.hexdigest()
 
 

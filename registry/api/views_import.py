@@ -21,6 +21,7 @@ from aims.imports import (
     max_bytes,
     too_large_message,
 )
+from aims.api.safety import idempotent
 from aims.permissions import can_for_request
 
 _TRUE = {"true", "1", "yes"}
@@ -100,6 +101,7 @@ class ImportView(APIView):
     """Upsert rows of a register by reference id, or preview what an import would do (``dry_run=true``)."""
 
     parser_classes = [MultiPartParser, JSONBodyParser, CSVBodyParser]
+    idempotent_post = True  # documents the Idempotency-Key header (aims/api/schema.py)
 
     @property
     def permission_model(self):
@@ -147,6 +149,10 @@ class ImportView(APIView):
         },
     )
     def post(self, request, register):
+        # Idempotency-Key: a retried import with the same key and body answers the first report again.
+        return idempotent(request, lambda: self._import(request, register))
+
+    def _import(self, request, register):
         importer = importer_for(register)
         dry_run = _flag(request, "dry_run", default=False)
         mode = request.query_params.get("mode", ALL)
