@@ -8,6 +8,7 @@ from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aims.api.safety import idempotent
 from aims.imports import (
     ALL,
     CSV,
@@ -21,7 +22,6 @@ from aims.imports import (
     max_bytes,
     too_large_message,
 )
-from aims.api.safety import idempotent
 from aims.permissions import can_for_request
 
 _TRUE = {"true", "1", "yes"}
