@@ -90,3 +90,30 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+# --- API security: figures printed at the end of a run ----------------------------------------------------
+# Tests record figures with ``record_property(name, number)``; they travel from pytest-xdist workers with the
+# reports and are summed here (the isolation matrix's requests, schemathesis's requests and failures).
+_FIGURES = {
+    "isolation_requests": "Tenant isolation matrix: requests tried (another organisation's object, every role)",
+    "isolation_schema_operations": "Tenant isolation matrix: OpenAPI operations with a path parameter checked",
+    "schemathesis_operations": "Schemathesis: API operations fuzzed",
+    "schemathesis_requests": "Schemathesis: requests sent",
+    "schemathesis_failures": "Schemathesis: failures (server errors or answers not matching the schema)",
+    "race_pairs": "Concurrency: racing update pairs run (none lost)",
+}
+
+
+def pytest_terminal_summary(terminalreporter):
+    totals: dict[str, int] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()) or ():
+                if name in _FIGURES and getattr(report, "when", "call") == "call":
+                    totals[name] = totals.get(name, 0) + int(value)
+    if totals:
+        terminalreporter.section("API security figures")
+        for name, label in _FIGURES.items():
+            if name in totals:
+                terminalreporter.write_line(f"{label}: {totals[name]}")

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from aims.concurrency import VERSION_FIELD, lock_row, object_version
 from aims.exports import EXPORT_FORMATS, export_response
 from aims.forms import apply_service_error
 from aims.history import history_entries
@@ -29,6 +30,18 @@ from aims.permissions import can
 from aims.services import ServiceError, delete_with_history
 
 PAGE_SIZES = (25, 50, 100, 200)
+CONCURRENT_EDIT_MESSAGE = (
+    "Someone else changed this record while you were editing it, so nothing was saved. "
+    "Open it again (in another tab) to see their change, then make yours."
+)
+
+
+def _too_many_exports(request):
+    from django.shortcuts import render
+
+    response = render(request, "aims/too_many_exports.html", status=429)
+    response["Retry-After"] = "60"
+    return response
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,10 @@ class RegisterListView(OrganisationViewMixin, TemplateView):
             if export not in EXPORT_FORMATS:
                 raise Http404
             self.require("export")
+            from aims.api.safety import export_allowed
+
+            if not export_allowed(request):
+                return _too_many_exports(request)
             return export_response(rows, self.export_fields, export, filename=self.model._meta.model_name)
         try:
             page_size = int(request.GET.get("page_size", 50))
@@ -243,10 +260,14 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
     def update(self, obj, form):
         return self.update_service(actor=self.request.user, data=form.service_data(), **{self.object_kwarg: obj})
 
-    def render_form(self, form, obj):
+    def render_form(self, form, obj, version=None):
         from django.shortcuts import render
 
-        return render(self.request, self.template_name, {**self.common_context(), "form": form, "object": obj})
+        context = {**self.common_context(), "form": form, "object": obj}
+        if obj is not None:
+            context["version"] = version or object_version(obj)
+            context["version_field"] = VERSION_FIELD
+        return render(self.request, self.template_name, context)
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -259,16 +280,28 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
         # A ModelForm writes the submitted values onto its instance while validating; give it a copy so the
         # service receives the stored record and can tell what changed.
         form = self.get_form(copy.deepcopy(obj) if obj else None, request.POST, request.FILES)
+        # The version the person started from (a hidden field): a record changed meanwhile is not overwritten.
+        version = request.POST.get(VERSION_FIELD) if obj else None
+        if version and version != object_version(obj):
+            form.is_valid()
+            form.add_error(None, CONCURRENT_EDIT_MESSAGE)
+            return self.render_form(form, obj, version=version)
         if form.is_valid():
             try:
                 with transaction.atomic():
+                    if obj:
+                        lock_row(type(obj), obj.pk)  # racing saves queue here; each sees the other's change
+                        obj = self.get_object()
+                        if version and version != object_version(obj):
+                            form.add_error(None, CONCURRENT_EDIT_MESSAGE)
+                            return self.render_form(form, obj, version=version)
                     saved = self.update(obj, form) if obj else self.create(form)
             except ValidationError as exc:  # ServiceError, or a model check in full_clean()
                 apply_service_error(form, exc)
             else:
                 messages.success(request, f"{saved} saved.")
                 return redirect(self.success_url(saved))
-        return self.render_form(form, obj)
+        return self.render_form(form, obj, version=version)
 
     def success_url(self, obj) -> str:
         return self.url("detail", obj.pk)

@@ -125,3 +125,29 @@ class OwnedMixin(models.Model):
 
     class Meta:
         abstract = True
+
+
+class IdempotencyKey(models.Model):
+    """An ``Idempotency-Key`` an API client sent with a create or an import, and the answer it got.
+
+    A retry with the same key and the same body gets the stored answer again (nothing is created twice); the
+    same key with another body is refused. Keys are per organisation and user, and expire after
+    ``IDEMPOTENCY_KEY_TTL`` seconds (expired rows are removed when the same caller writes again).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and body.")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user", "key"], name="aims_idempotencykey_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -316,3 +316,45 @@ REPORTS_STALE_SECONDS = env_int("REPORTS_STALE_SECONDS", 300, minimum=1)
 # Fault-injection for tests only: seconds a build sleeps after each section (lets a test kill it mid-build).
 REPORTS_STAGE_DELAY = float(env_str("REPORTS_STAGE_DELAY", "0") or 0)
 CELERY_BEAT_SCHEDULE["reports-requeue-stale"] = {"task": "reports.requeue_stale_jobs", "schedule": 60.0}
+# --- API security (issue 10: optimistic concurrency, idempotency, resource limits, headers) ---------------
+IDEMPOTENCY_KEY_TTL = env_int("IDEMPOTENCY_KEY_TTL", 24 * 60 * 60, minimum=60)
+AIMS_EXPORT_RATE = env_str("AIMS_EXPORT_RATE", "60/hour")  # exports per organisation (API and web pages)
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    *REST_FRAMEWORK.get("DEFAULT_THROTTLE_CLASSES", []),
+    "aims.api.safety.OrganisationExportThrottle",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "aims.middleware.RequestSizeLimitMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
+# Bodies without files (JSON, forms) are capped lower than uploads; larger ones are a clean 413 / 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", EVIDENCE_MAX_BYTES + 1024 * 1024, minimum=1024)
+
+# Content Security Policy (Django's built-in CSP), in every environment so tests see what production sends.
+# No inline scripts and no eval: htmx and Bootstrap are vendored files; behaviour lives in static/js/aims.js.
+# Inline *style attributes* stay allowed (bar widths and colours of the server-rendered charts and matrices).
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "aims.api.schema.postprocess_blank_alternatives",
+]

@@ -1,5 +1,6 @@
 """JSON errors for every API failure: 400 with field errors, 401, 403, 404, 409 — never an HTML page."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, status
@@ -24,8 +25,18 @@ def _django_validation_to_drf(exc: DjangoValidationError) -> exceptions.Validati
     return exceptions.ValidationError(detail)
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than this server accepts."
+    default_code = "payload_too_large"
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, ServiceError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ValidationError({"non_field_errors": ["The request has too many fields or files."]})
+    elif isinstance(exc, ServiceError):
         exc = Conflict(detail=" ".join(exc.messages)) if exc.conflict else exceptions.ValidationError(exc.as_detail())
     elif isinstance(exc, DjangoValidationError):
         exc = _django_validation_to_drf(exc)

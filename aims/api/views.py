@@ -3,15 +3,17 @@
 from django.db import transaction
 from rest_framework import viewsets
 
+from aims.api.safety import ConcurrencyMixin, IdempotentCreateMixin
 from aims.services import delete_with_history
 
 
-class OrganisationScopedViewSet(viewsets.ModelViewSet):
+class OrganisationScopedViewSet(ConcurrencyMixin, IdempotentCreateMixin, viewsets.ModelViewSet):
     """A ModelViewSet whose queryset is ``Model.objects.visible_to(user, organisation)``.
 
     Subclasses set ``queryset`` (declaring ``select_related``/``prefetch_related``) and implement
     ``create_object`` and ``update_object`` by calling their app's services. Objects of another
-    organisation are simply not in the queryset, so they answer 404.
+    organisation are simply not in the queryset, so they answer 404. Reads of one object answer an ETag,
+    writes honour If-Match (412 when stale) and creates accept an Idempotency-Key (aims/api/safety.py).
     """
 
     lookup_field = "pk"

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 
+from aims.api.safety import ConcurrencyMixin
 from aims.services import delete_with_history
 from controls.api.common import action_schema, read_input
 
@@ -20,6 +21,7 @@ def pdf_schema(summary: str, description: str = ""):
 
 
 class ScopedNoCreateViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from aims.api.fast import FastListMixin
 from aims.api.pagination import KeysetPagination
+from aims.api.safety import ConcurrencyMixin
 from aims.api.serializers import MemberField, OrganisationRelatedField
 from aims.api.views import OrganisationScopedViewSet
 from controls import services
@@ -211,7 +212,7 @@ class EvidenceViewSet(FastListMixin, OrganisationScopedViewSet):
     @extend_schema(
         summary="Download the current file",
         description="As an attachment, never rendered inline. 404 for link evidence.",
-        responses={200: FILE_RESPONSE},
+        responses={(200, "*/*"): FILE_RESPONSE},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
@@ -243,7 +244,7 @@ class EvidenceViewSet(FastListMixin, OrganisationScopedViewSet):
     list=extend_schema(summary="List evidence files (every revision)", description="Filter by `evidence` reference."),
     retrieve=extend_schema(summary="One evidence file revision"),
 )
-class EvidenceRevisionViewSet(viewsets.ReadOnlyModelViewSet):
+class EvidenceRevisionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     queryset = EvidenceRevision.objects.select_related("evidence", "uploaded_by")
     serializer_class = EvidenceRevisionSerializer
     lookup_value_regex = "[0-9a-f-]{36}"
@@ -259,7 +260,7 @@ class EvidenceRevisionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Download this revision's file",
         description="As an attachment with `X-Content-Type-Options: nosniff`.",
-        responses={200: FILE_RESPONSE},
+        responses={(200, "*/*"): FILE_RESPONSE},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

@@ -121,7 +121,7 @@ class RequirementSerializer(serializers.ModelSerializer):
 
     framework = OwnFrameworkField()
     parent = OwnRequirementField(required=False, allow_null=True)
-    parent_identifier = serializers.CharField(source="parent.identifier", read_only=True, default=None)
+    parent_identifier = serializers.CharField(source="parent.identifier", read_only=True, allow_null=True)
     shipped = serializers.BooleanField(source="is_shipped", read_only=True)
     mappings = serializers.SerializerMethodField()
 

@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aims.api.safety import ConcurrencyMixin
 from controls import services
 from controls.api.common import CONFLICT, REFUSED, ReferenceField, UsernameField, choice_field, read_input
 from controls.constants import ExclusionReason, ImplementationStatus, SoAStatus
@@ -154,6 +155,14 @@ def _export(request, rows, *, version, status_label, approved_by=None, approved_
 
 
 FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+FILE_RESPONSES = {
+    (200, media): FILE_RESPONSE
+    for media in (
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/pdf",
+    )
+}
 
 
 class SoAViewSet(viewsets.GenericViewSet):
@@ -161,6 +170,7 @@ class SoAViewSet(viewsets.GenericViewSet):
 
     permission_model = StatementOfApplicability
     permission_actions = {"approve": "approve", "export": "export"}
+    list_is_single_object = True
     serializer_class = SoASerializer
     pagination_class = None
     filter_backends = []
@@ -192,7 +202,7 @@ class SoAViewSet(viewsets.GenericViewSet):
         summary="Export the working version",
         description="CSV, XLSX or PDF (page numbers, version and approval on every page).",
         parameters=[EXPORT_PARAMETER],
-        responses={200: FILE_RESPONSE, 400: REFUSED},
+        responses={**FILE_RESPONSES, 400: REFUSED},
     )
     @action(detail=False, methods=["get"])
     def export(self, request):
@@ -223,7 +233,7 @@ class SoAViewSet(viewsets.GenericViewSet):
     partial_update=extend_schema(summary="Change part of a line", request=SoALineInputSerializer),
 )
 class SoALineViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    ConcurrencyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
     queryset = SoALine.objects.all()
     serializer_class = SoALineSerializer
@@ -270,7 +280,7 @@ class SoALineViewSet(
     list=extend_schema(summary="List approved SoA versions", description="Newest first, without their lines."),
     retrieve=extend_schema(summary="An approved SoA version", description="Exactly as approved: its frozen lines."),
 )
-class SoAVersionViewSet(viewsets.ReadOnlyModelViewSet):
+class SoAVersionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SoAVersion.objects.select_related("approved_by")
     lookup_value_regex = "[0-9a-f-]{36}"
     permission_actions = {"export": "export"}
@@ -287,7 +297,7 @@ class SoAVersionViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Export an approved version",
         description="CSV, XLSX or PDF of the version as approved.",
         parameters=[EXPORT_PARAMETER],
-        responses={200: FILE_RESPONSE, 400: REFUSED},
+        responses={**FILE_RESPONSES, 400: REFUSED},
     )
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):

@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aims.api.safety import ConcurrencyMixin
 from aims.api.views import OrganisationScopedViewSet
 from controls.constants import PolicyStatus
 from controls.models import Policy
@@ -366,6 +367,7 @@ class AcknowledgementRequirementViewSet(OrganisationScopedViewSet):
     retrieve=extend_schema(summary="One acknowledgement"),
 )
 class AcknowledgementViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Acknowledgements are given by members for themselves and never edited."""

@@ -8,6 +8,7 @@ from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aims.api.safety import idempotent
 from aims.imports import (
     ALL,
     CSV,
@@ -100,6 +101,7 @@ class ImportView(APIView):
     """Upsert rows of a register by reference id, or preview what an import would do (``dry_run=true``)."""
 
     parser_classes = [MultiPartParser, JSONBodyParser, CSVBodyParser]
+    idempotent_post = True  # documents the Idempotency-Key header (aims/api/schema.py)
 
     @property
     def permission_model(self):
@@ -140,13 +142,17 @@ class ImportView(APIView):
         responses={
             200: ImportReportSerializer,
             400: OpenApiResponse(
-                ImportReportSerializer,
-                description="Rows have errors and nothing was written (mode=all), or the request is invalid "
-                "(then the body is `{detail}` or field errors).",
+                OpenApiTypes.OBJECT,
+                description="Rows have errors and nothing was written (mode=all: the body is the report, as for "
+                "200), or the request is invalid (then the body is `{detail}` or field errors).",
             ),
         },
     )
     def post(self, request, register):
+        # Idempotency-Key: a retried import with the same key and body answers the first report again.
+        return idempotent(request, lambda: self._import(request, register))
+
+    def _import(self, request, register):
         importer = importer_for(register)
         dry_run = _flag(request, "dry_run", default=False)
         mode = request.query_params.get("mode", ALL)

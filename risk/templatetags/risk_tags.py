@@ -49,7 +49,7 @@ _SEVERITY = {
 def level_badge(level, label_prefix=""):
     """A level as a coloured badge with its name (never colour alone); "Not scored" when empty."""
     if not level:
-        return mark_safe('<span class="badge text-bg-light border text-body-secondary">Not scored</span>')  # noqa: S308
+        return mark_safe('<span class="badge text-bg-light border text-body-secondary">Not scored</span>')  # noqa: S308  # nosec B308
     label = RiskLevel(level).label if level in RiskLevel.values else level
     return format_html(
         '<span class="badge risk-level" style="background:{};color:{}" data-level="{}">{}{}</span>',
