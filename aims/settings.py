@@ -59,11 +59,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "aims",
     "accounts",
+    "trail",
     "registry",
     "risk",
     "controls",
     "governance",
     "audits",
+    "stewardship",
 ]
 
 MIDDLEWARE = [
@@ -293,3 +295,14 @@ LOGGING = {
 }
 
 AIMS_VERSION = "0.1.0"
+
+# --- Audit trail, backup and restore, organisation deletion ---------------------------------------------
+AIMS_DELETION_GRACE_DAYS = env_int("AIMS_DELETION_GRACE_DAYS", 30, minimum=0)
+CELERY_BEAT_SCHEDULE["stewardship-due-deletions"] = {
+    "task": "stewardship.tasks.perform_due_deletions",
+    "schedule": 24 * 60 * 60.0,
+}
+if REDIS_URL:
+    # The cache shares Redis with the broker: when Redis is down, pages keep serving (cache misses).
+    CACHES["default"]["BACKEND"] = "aims.cache.TolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 2, "socket_timeout": 2})
