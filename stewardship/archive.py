@@ -12,6 +12,7 @@ consistent snapshot even while the application keeps running.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import zipfile
@@ -22,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -33,6 +35,15 @@ MANIFEST = "manifest.json"
 
 class ArchiveError(Exception):
     """The archive is unreadable, altered, or does not fit this installation."""
+
+
+class PreciseJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts datetimes to milliseconds; a backup keeps every microsecond."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 class _HashingWriter:
@@ -106,7 +117,11 @@ def write_archive(
             name = f"data/{label}.json"
             with archive.open(name, "w", force_zip64=True) as raw:
                 writer = _HashingWriter(raw)
+                if fields is None and model._meta.many_to_many:
+                    # Many-to-many rows are archived as their own tables (with their ids), not inside the row.
+                    fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
                 options = {"fields": fields} if fields else {}
+                options["cls"] = PreciseJSONEncoder
                 counter = _Counter(queryset.order_by("pk").iterator(chunk_size=2000))
                 serializers.serialize("json", counter, stream=writer, **options)
             entries[name] = {"sha256": writer.digest.hexdigest(), "size": writer.size}
