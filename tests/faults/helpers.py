@@ -78,6 +78,10 @@ class TcpProxy:
 
     def cut(self) -> None:
         if self.listener is not None:
+            try:
+                self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+            except OSError:
+                pass
             self.listener.close()
             self.listener = None
         with self.lock:
