@@ -64,8 +64,10 @@ def organisation_querysets(organisation) -> list[tuple[type[models.Model], model
     result = []
     for model in all_models():
         if model is Organisation or _is_organisation_history(model):
-            queryset = model.objects.filter(pk=organisation.pk) if model is Organisation else model.objects.filter(
-                id=organisation.pk
+            queryset = (
+                model.objects.filter(pk=organisation.pk)
+                if model is Organisation
+                else model.objects.filter(id=organisation.pk)
             )
         elif _organisation_field(model) is not None:
             queryset = model._default_manager.filter(organisation_id=organisation.pk)
@@ -134,7 +136,9 @@ def restore(source, *, replace: bool = False) -> dict:
         verify_entries(archive, manifest)
         here = applied_migrations()
         missing = [
-            f"{app}.{name}" for app, names in manifest["migrations"].items() for name in names
+            f"{app}.{name}"
+            for app, names in manifest["migrations"].items()
+            for name in names
             if name not in here.get(app, [])
         ]
         if missing:
@@ -238,7 +242,7 @@ def delete_organisation(organisation) -> dict[str, int]:
         files = _file_names(pairs)
         user_ids = [str(pk) for pk in users_only_in(organisation).values_list("pk", flat=True)]
         # Many-to-many tables first (they are found through the rows they link), the organisation last.
-        pairs.sort(key=lambda pair: (0 if pair[0]._meta.auto_created else 2 if pair[0] is Organisation else 1))
+        pairs.sort(key=lambda pair: 0 if pair[0]._meta.auto_created else 2 if pair[0] is Organisation else 1)
         for model, queryset in pairs:
             counts[model._meta.label_lower] = queryset._raw_delete(queryset.db)
         counts["accounts.user"], _ = User.objects.filter(pk__in=user_ids).delete()
@@ -282,4 +286,3 @@ def perform_due_deletions(now=None) -> list[str]:
         delete_organisation(organisation)
         done.append(str(organisation.pk))
     return done
-

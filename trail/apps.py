@@ -13,7 +13,5 @@ class TrailConfig(AppConfig):
         from aims.navigation import NavLink, register_nav
         from trail import services
 
-        post_create_historical_record.connect(
-            services.chain_history_record, dispatch_uid="trail.chain_history_record"
-        )
+        post_create_historical_record.connect(services.chain_history_record, dispatch_uid="trail.chain_history_record")
         register_nav("settings", NavLink("Audit trail", "trail:status", "link-45deg"))

@@ -275,14 +275,10 @@ def verify_chain(organisation, *, batch: int = 2000) -> Verification:
         for link in links:
             result.checked += 1
             if link.seq != expected_seq:
-                result.breaks.append(
-                    Break(expected_seq, "?", "?", f"link missing (the chain jumps to #{link.seq})")
-                )
+                result.breaks.append(Break(expected_seq, "?", "?", f"link missing (the chain jumps to #{link.seq})"))
                 expected_seq = link.seq
             if link.prev_hash != expected_prev:
-                result.breaks.append(
-                    Break(link.seq, link.kind, link.record_id, "does not follow the previous link")
-                )
+                result.breaks.append(Break(link.seq, link.kind, link.record_id, "does not follow the previous link"))
             if link.hash != link_hash(link.seq, link.kind, link.record_id, link.content_hash, link.prev_hash):
                 result.breaks.append(Break(link.seq, link.kind, link.record_id, "the link itself was altered"))
             kind_contents = contents[link.kind]

@@ -147,4 +147,3 @@ def test_due_deletion_removes_everything_of_the_organisation(
     assert their_file.exists()
     assert verify_chain(other_org).ok and verify_chain(other_org).checked == their_chain.checked
     call_command("perform_deletions")  # nothing left to do, and no error
-

@@ -1,5 +1,6 @@
 """Private servers and proxies for the fault tests: never the machine's shared Redis or PostgreSQL."""
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -43,8 +44,19 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603 — a fixed binary with fixed arguments
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)],
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -78,18 +90,14 @@ class TcpProxy:
 
     def cut(self) -> None:
         if self.listener is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-            except OSError:
-                pass
             self.listener.close()
             self.listener = None
         with self.lock:
             for conn in self.connections:
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 conn.close()
             self.connections.clear()
 
@@ -119,7 +127,5 @@ class TcpProxy:
             pass
         finally:
             for sock in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass

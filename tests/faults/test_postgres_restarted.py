@@ -26,9 +26,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def _get(url, headers):
-    request = urllib.request.Request(url, headers=headers)
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 — http to our own test server
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 — our own server
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()

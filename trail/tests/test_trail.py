@@ -27,9 +27,16 @@ def _system_link(system, n=0):
     return TrailLink.objects.get(kind="history:registry.historicalaisystem", record_id=str(history_ids[n]))
 
 
-def _sql(statement, params):
+def _rename_in_sql(history_id, name):
+    """Tamper as someone with database access would: straight SQL, no application code."""
+    assert HISTORY._meta.db_table == "registry_historicalaisystem"
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute("UPDATE registry_historicalaisystem SET name = %s WHERE history_id = %s", [name, history_id])
+
+
+def _delete_in_sql(history_id):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM registry_historicalaisystem WHERE history_id = %s", [history_id])
 
 
 @pytest.fixture
@@ -62,7 +69,7 @@ def test_every_history_record_is_chained_in_order(org, other_org, system):
 
 def test_a_history_row_edited_in_sql_is_detected(org, system):
     link = _system_link(system, 0)
-    _sql(f"UPDATE {HISTORY._meta.db_table} SET name = %s WHERE history_id = %s", ["Harmless model", link.record_id])
+    _rename_in_sql(link.record_id, "Harmless model")
     result = services.verify_chain(org)
     assert not result.ok
     assert result.first_break.seq == link.seq
@@ -72,7 +79,7 @@ def test_a_history_row_edited_in_sql_is_detected(org, system):
 
 def test_a_history_row_deleted_in_sql_is_detected(org, system):
     link = _system_link(system, 1)
-    _sql(f"DELETE FROM {HISTORY._meta.db_table} WHERE history_id = %s", [link.record_id])
+    _delete_in_sql(link.record_id)
     result = services.verify_chain(org)
     assert (result.first_break.seq, result.first_break.problem) == (link.seq, "the record was deleted")
 
@@ -155,7 +162,7 @@ def test_verify_trail_command(org, system, capsys):
     call_command("verify_trail", "--organisation", org.slug)
     assert "intact" in capsys.readouterr().out
     link = _system_link(system, 0)
-    _sql(f"UPDATE {HISTORY._meta.db_table} SET name = %s WHERE history_id = %s", ["Edited", link.record_id])
+    _rename_in_sql(link.record_id, "Edited")
     with pytest.raises(CommandError, match="broken"):
         call_command("verify_trail")
     assert f"BROKEN at link #{link.seq}" in capsys.readouterr().out
@@ -171,7 +178,7 @@ def test_officer_page_verifies_and_shows_the_first_break(members, org, client_fo
     assert TrailHead.objects.get(organisation=org).hash in page.text
     assert "The chain is intact" in client.post(url).text
     link = _system_link(system, 1)
-    _sql(f"UPDATE {HISTORY._meta.db_table} SET name = %s WHERE history_id = %s", ["Edited", link.record_id])
+    _rename_in_sql(link.record_id, "Edited")
     response = client.post(url)
     assert "The chain is broken" in response.text
     assert f"link #{link.seq}" in response.text
