@@ -56,7 +56,7 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_demo_round_trip_then_deletion_leaves_nothing(media, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
     before, files = _tables(), _files()

@@ -4,10 +4,14 @@ clear message while it is down, and once Redis is back a job is queued and a wor
 Uses a private redis-server on a free port (the machine's Redis is shared and never touched).
 """
 
+import os
 import shutil
+import subprocess
+import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
@@ -38,7 +42,7 @@ def redis(tmp_path):
     caches = {
         "default": {
             "BACKEND": "aims.cache.TolerantRedisCache",
-            "LOCATION": f"{server.url}/1",
+            "LOCATION": f"{server.url}/0",  # as in production: REDIS_URL serves the cache and the broker
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -49,7 +53,42 @@ def redis(tmp_path):
     _reset_connections()
 
 
-def test_redis_stopped_then_back(redis, org, members, client_for, api_for):
+def _start_worker(redis, folder):
+    """A real Celery worker process of our own, with the production settings pointed at the private Redis."""
+    env = {
+        **os.environ,
+        "REDIS_URL": f"{redis.url}/0",
+        "DJANGO_SETTINGS_MODULE": "aims.settings",
+        "AIMS_TESTING": "1",
+        "AIMS_DATA_DIR": str(folder),
+        "DATABASE_URL": "",
+    }
+    return subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "aims",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_redis_stopped_then_back(redis, org, members, client_for, api_for, tmp_path):
     from registry.tests.factories import AISystemFactory
 
     AISystemFactory(organisation=org, name="Triage model")
@@ -82,11 +121,13 @@ def test_redis_stopped_then_back(redis, org, members, client_for, api_for):
     assert cache.get("probe") is None  # Redis came back empty (no persistence); the cache refills
     cache.delete(tasks.HEARTBEAT_CACHE_KEY)
     jobs.send_now(tasks.heartbeat)  # queued: the first send after the outage reconnects
-    from celery.contrib.testing.worker import start_worker
-
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        deadline = time.monotonic() + 30
+    worker = _start_worker(redis, tmp_path)
+    try:
+        deadline = time.monotonic() + 60
         while cache.get(tasks.HEARTBEAT_CACHE_KEY) is None and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
     assert cache.get(tasks.HEARTBEAT_CACHE_KEY), "the job queued after Redis returned was not run"
     assert web.get(reverse("health")).json()["checks"]["broker"] == "ok"
