@@ -249,6 +249,46 @@ def _load_history(organisation, kind: str, links: list[TrailLink]) -> dict[str, 
     return contents
 
 
+def _history_querysets(organisation):
+    """(kind, model, queryset of the organisation's history rows) for every historical model."""
+    for model in apps.get_models():
+        if not hasattr(model, "instance_type") or model._meta.pk.attname != "history_id":
+            continue
+        if model.instance_type._meta.label_lower == "accounts.organisation":
+            queryset = model.objects.filter(id=organisation.pk)
+        elif "organisation_id" in {f.attname for f in model._meta.concrete_fields}:
+            queryset = model.objects.filter(organisation_id=organisation.pk)
+        else:
+            continue
+        yield HISTORY_PREFIX + model._meta.label_lower, model, queryset
+
+
+def _unchained(organisation):
+    """(kind, history row) for each history row of the organisation that no link names."""
+    for kind, _model, queryset in _history_querysets(organisation):
+        linked = set(TrailLink.objects.filter(organisation=organisation, kind=kind).values_list("record_id", flat=True))
+        missing = [pk for pk in queryset.values_list("history_id", flat=True) if str(pk) not in linked]
+        for start in range(0, len(missing), 500):
+            yield from (
+                (kind, row)
+                for row in queryset.filter(history_id__in=missing[start : start + 500]).order_by("history_id")
+            )
+
+
+def unchained_history(organisation) -> list[tuple[str, str]]:
+    """History rows that no link names: written behind the application's back (or before the trail was
+    installed). ``(kind, history id)``, oldest first per kind."""
+    return [(kind, str(row.pk)) for kind, row in _unchained(organisation)]
+
+
+def adopt_unchained(organisation) -> int:
+    """Chain history rows written before the trail existed, in date order (once, after installing it)."""
+    rows = sorted(_unchained(organisation), key=lambda item: (item[1].history_date, item[0], item[1].pk))
+    for _kind, row in rows:
+        chain_history_record(type(row), history_instance=row)
+    return len(rows)
+
+
 def verify_chain(organisation, *, batch: int = 2000) -> Verification:
     """Recompute the organisation's chain from its records; every problem found, in chain order."""
     result = Verification(organisation=organisation)
@@ -301,4 +341,6 @@ def verify_chain(organisation, *, batch: int = 2000) -> Verification:
         )
     elif head is None and result.checked:
         result.breaks.append(Break(0, "head", "-", "the head is missing"))
+    for kind, record_id in unchained_history(organisation):
+        result.breaks.append(Break(0, kind, record_id, "a history record that is not in the chain"))
     return result

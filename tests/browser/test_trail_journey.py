@@ -32,7 +32,7 @@ def test_officer_verifies_the_trail_and_admin_exports_and_schedules_deletion(
     page.context.clear_cookies()
 
     login(page, live_server, members["admin"].username)
-    page.get_by_role("link", name="Export and deletion").click()
+    page.goto(f"{live_server.url}/stewardship/")
     with page.expect_download() as download:
         page.get_by_test_id("export").click()
     path = tmp_path / "export.zip"

@@ -42,6 +42,7 @@ def app_behind_proxy(transactional_db):
     proxy = TcpProxy(database.get("HOST") or "127.0.0.1", int(database.get("PORT") or 5432))
     proxy.restore()
     saved = {key: database.get(key) for key in ("HOST", "PORT", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}
+    connection.ensure_connection()  # the test's own connection stays direct; only the app's goes through the proxy
     # New connections (the server thread's) go through the proxy, persistent and health-checked.
     database.update(HOST="127.0.0.1", PORT=str(proxy.port), CONN_MAX_AGE=600, CONN_HEALTH_CHECKS=True)
     server = make_server("127.0.0.1", 0, WSGIHandler(), handler_class=_QuietHandler)
@@ -52,6 +53,8 @@ def app_behind_proxy(transactional_db):
     server.server_close()
     proxy.cut()
     database.update(saved)
+    if not connection.is_usable():
+        connection.close()
 
 
 def test_postgres_restart_fails_cleanly_and_recovers(app_behind_proxy, org, members, api_for):

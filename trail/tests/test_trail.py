@@ -216,3 +216,17 @@ def test_concurrent_writers_build_one_chain():
     assert sorted(seqs) == list(range(1, len(seqs) + 1))
     assert len(seqs) == 8 * 15 + 1  # and the organisation's own creation
     assert services.verify_chain(organisation).ok
+
+
+def test_a_history_row_inserted_behind_the_application_is_found_and_earlier_rows_can_be_adopted(org, system):
+    record = system.history.first()
+    record.pk = None
+    record.name = "Forged entry"
+    with services.suspended():  # as if written straight into the table
+        record.save()
+    result = services.verify_chain(org)
+    assert [(b.kind, b.record_id, b.problem) for b in result.breaks] == [
+        ("history:registry.historicalaisystem", str(record.pk), "a history record that is not in the chain")
+    ]
+    call_command("verify_trail", "--organisation", org.slug, "--adopt-unchained")
+    assert services.verify_chain(org).ok

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organisation
-from trail.services import verify_chain
+from trail.services import adopt_unchained, verify_chain
 
 
 class Command(BaseCommand):
@@ -11,6 +11,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", help="Slug of one organisation (default: all).")
+        parser.add_argument(
+            "--adopt-unchained",
+            action="store_true",
+            help="First chain history written before the trail was installed (once, after upgrading).",
+        )
 
     def handle(self, *args, **options):
         organisations = Organisation.objects.order_by("slug")
@@ -20,6 +25,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No organisation with slug {options['organisation']!r}.")
         broken = 0
         for organisation in organisations:
+            if options["adopt_unchained"]:
+                adopted = adopt_unchained(organisation)
+                self.stdout.write(f"{organisation.slug}: {adopted} earlier history records chained")
             result = verify_chain(organisation)
             if result.ok:
                 self.stdout.write(
