@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "aims",
     "accounts",
+    "trail",
     "registry",
     "risk",
     "controls",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "audits",
     "reviews",
     "reports",
+    "stewardship",
 ]
 
 MIDDLEWARE = [
@@ -358,3 +360,13 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "aims.api.schema.postprocess_blank_alternatives",
 ]
+# --- Audit trail, backup and restore, organisation deletion ---------------------------------------------
+AIMS_DELETION_GRACE_DAYS = env_int("AIMS_DELETION_GRACE_DAYS", 30, minimum=0)
+CELERY_BEAT_SCHEDULE["stewardship-due-deletions"] = {
+    "task": "stewardship.tasks.perform_due_deletions",
+    "schedule": 24 * 60 * 60.0,
+}
+if REDIS_URL:
+    # The cache shares Redis with the broker: when Redis is down, pages keep serving (cache misses).
+    CACHES["default"]["BACKEND"] = "aims.cache.TolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 2, "socket_timeout": 2})

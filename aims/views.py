@@ -5,8 +5,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from aims.dashboard import dashboard_panels
@@ -65,8 +66,35 @@ def error_403(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def _database_unavailable() -> bool:
+    """Is the exception being handled a lost or refused database connection (a restart, a failover)?"""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    exc = sys.exc_info()[1]
+    while exc is not None:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def error_503(request):
+    """The database cannot be reached: a short, DB-free answer that invites a retry (the next request reconnects)."""
+    headers = {"Retry-After": "5"}
+    if _wants_json(request):
+        detail = "The service is temporarily unavailable (database unreachable). Retry shortly."
+        return JsonResponse({"detail": detail}, status=503, headers=headers)
+    html = render_to_string("errors/503.html")
+    return HttpResponse(html, status=503, headers=headers)
+
+
 def error_500(request):
     """Never fails itself: when the layout cannot render (the database is down), a plain page is served."""
+    if _database_unavailable():
+        logger.error("Database unavailable while serving %s", request.path)
+        return error_503(request)
     if _wants_json(request):
         return JsonResponse({"detail": "Server error. The error has been logged."}, status=500)
     try:
