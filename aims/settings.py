@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "controls",
     "governance",
     "audits",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -293,3 +294,13 @@ LOGGING = {
 }
 
 AIMS_VERSION = "0.1.0"
+
+# --- integrations: webhooks ------------------------------------------------------------------------------
+# Webhook receivers on private, loopback or link-local addresses are refused (SSRF) unless the operator
+# allows them here (an on-premises receiver on the internal network, or tests with a local receiver).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 5, minimum=1)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOKS_BACKOFF_SECONDS = env_int("WEBHOOKS_BACKOFF_SECONDS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE["webhook-sweep"] = {"task": "integrations.sweep_webhooks", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["evidence-expiring"] = {"task": "integrations.announce_expiring_evidence", "schedule": 3600.0 * 6}

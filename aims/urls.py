@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("controls.api.urls")),
     path("", include("governance.api.urls")),
     path("", include("audits.api.urls")),
+    path("", include("integrations.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -59,6 +60,7 @@ urlpatterns = [
     path("controls/", include("controls.urls")),
     path("governance/", include("governance.urls")),
     path("audits/", include("audits.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

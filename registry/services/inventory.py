@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from aims.events import emit
 from aims.services import (
     ServiceError,
     create_record,
@@ -60,7 +61,7 @@ def ai_system_register(*, actor, organisation, data: dict) -> AISystem:
     probe = AISystem(organisation=organisation, **plain)
     _validate_ai_system(probe)
     next_review = add_months(probe.last_reviewed or timezone.localdate(), probe.review_cadence_months)
-    return create_record(
+    system = create_record(
         AISystem,
         actor=actor,
         organisation=organisation,
@@ -68,6 +69,8 @@ def ai_system_register(*, actor, organisation, data: dict) -> AISystem:
         reason="Registered",
         member_fields=AI_SYSTEM_MEMBER_FIELDS,
     )
+    emit(organisation, "ai_system.created", {"ai_system": system})
+    return system
 
 
 @transaction.atomic
@@ -80,7 +83,8 @@ def ai_system_update(*, actor, system: AISystem, data: dict, reason: str = "Edit
     _validate_ai_system(system)
     system.next_review = ai_system_next_review(system)
     data = {**data, "next_review": system.next_review}
-    update_record(system, actor=actor, data=data, reason=reason, member_fields=AI_SYSTEM_MEMBER_FIELDS)
+    changed = update_record(system, actor=actor, data=data, reason=reason, member_fields=AI_SYSTEM_MEMBER_FIELDS)
+    emit(system.organisation, "ai_system.updated", {"ai_system": system, "changed": changed})
     return system
 
 
