@@ -77,13 +77,14 @@ def ai_system_register(*, actor, organisation, data: dict) -> AISystem:
 def ai_system_update(*, actor, system: AISystem, data: dict, reason: str = "Edited") -> AISystem:
     if system.pk in [s.pk for s in data.get("depends_on", [])]:
         raise ServiceError("A system cannot depend on itself.", field="depends_on")
+    changed = [n for n, v in data.items() if n not in ("suppliers", "depends_on") and getattr(system, n) != v]
     for name, value in data.items():
         if name not in ("suppliers", "depends_on"):
             setattr(system, name, value)
     _validate_ai_system(system)
     system.next_review = ai_system_next_review(system)
     data = {**data, "next_review": system.next_review}
-    changed = update_record(system, actor=actor, data=data, reason=reason, member_fields=AI_SYSTEM_MEMBER_FIELDS)
+    update_record(system, actor=actor, data=data, reason=reason, member_fields=AI_SYSTEM_MEMBER_FIELDS)
     emit(system.organisation, "ai_system.updated", {"ai_system": system, "changed": changed})
     return system
 
