@@ -11,5 +11,9 @@ class IntegrationsConfig(AppConfig):
         from integrations.services.webhooks import on_event
 
         event.connect(on_event, dispatch_uid="integrations.webhooks")
+
+        from integrations.spreadsheets import register_spreadsheet_importers
+
+        register_spreadsheet_importers()
         register_nav("settings", NavLink("Webhooks", "integrations:webhook-list", "broadcast"))
         register_nav("reports", NavLink("OSCAL export", "integrations:oscal", "filetype-json"))
