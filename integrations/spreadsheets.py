@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.utils.text import slugify
 
@@ -135,7 +135,7 @@ def _importable_fields(model, form_class) -> list[str]:
     for name in getattr(form_class.Meta, "fields", []):
         try:
             field = model._meta.get_field(name)
-        except Exception:  # a form-only field (a confirmation box, a file): not a column
+        except FieldDoesNotExist:  # a form-only field (a confirmation box, a file): not a column
             continue
         if field.concrete or field.many_to_many:
             names.append(name)
@@ -214,3 +214,63 @@ def register_spreadsheet_importers() -> None:
         if importer is not None:
             register_importer(importer)
             taken.add(register.model)
+
+
+INTRO = """# Spreadsheet round-trip: register columns
+
+Every register below exports to Excel (XLSX), CSV and JSON from its list page (**Export**), and imports from the
+same layout on the import page (**Inventory → Import**, or `POST /api/v1/imports/<register>/`): edit the export in a
+spreadsheet and load it back. Rows are matched on **Reference**: a known reference updates that record, a new or
+empty one creates a record. Start with a dry run (the preview): every row shows *create*, *update* (with the
+columns that change), *unchanged* or *error* with its worksheet row number and the cells at fault; nothing is
+written until you confirm, and with "all or nothing" one bad row writes nothing. Unchanged rows are not saved, so
+loading an export back unchanged writes nothing and adds no history.
+
+Headers are matched without regard to case, spaces or underscores; the field name (`business_owner`) works too.
+Columns marked *read only* are written by the export for people (derived values, counts, dates set by a workflow)
+and ignored on import. Linked records are written as `REF Name` and read by their reference; members by username;
+requirements as `framework-key:identifier` (an identifier alone means the ISO/IEC 42001 one, then your own
+framework's). Several values in one cell are comma-separated; yes/no cells accept yes/no, true/false, 1/0.
+
+This file is generated: `python manage.py spreadsheet_columns` (a test fails when it is out of date).
+"""
+
+
+def columns_markdown() -> str:
+    from aims.imports import all_importers
+
+    register_spreadsheet_importers()
+    sections = [INTRO]
+    listed = {r.url_base: r for r in registers()}
+    for importer in sorted(all_importers(), key=lambda i: i.label.lower()):
+        register = listed.get(importer.list_url_name.removesuffix("-list"))
+        export = register.list_view.export_fields if register else []
+        readable = {normalise_header(c.header): c for c in importer.columns}
+        lines = [
+            f"## {importer.label[:1].upper()}{importer.label[1:]} (`{importer.key}`)",
+            "",
+            "| Column | Import | What it holds |",
+            "| --- | --- | --- |",
+        ]
+        shown = set()
+        for header, _ in export:
+            column = readable.get(normalise_header(header))
+            shown.add(normalise_header(header))
+            if column is None:
+                lines.append(f"| {header} | read only | |")
+            else:
+                lines.append(f"| {header} | yes | {_describe(importer, column)} |")
+        for column in importer.columns:
+            if normalise_header(column.header) not in shown:
+                lines.append(f"| {column.header} | yes (not exported) | {_describe(importer, column)} |")
+        sections.append("\n".join(lines) + "\n")
+    return "\n".join(sections)
+
+
+def _describe(importer, column) -> str:
+    field = importer.model._meta.get_field(column.field)
+    text = str(getattr(field, "help_text", "") or "").strip()
+    kind = column.converter.description
+    if len(kind) > 160:
+        kind = kind[:157] + "…"
+    return " ".join(part for part in (kind + ".", text) if part).replace("|", "/").replace("\n", " ")

@@ -207,7 +207,7 @@ def test_loopback_is_refused_by_default(org, members, receiver, settings):
         "172.16.0.1",
         "192.168.1.1",
         "169.254.169.254",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 (an address refused, not bound)
         "::1",
         "fe80::1",
         "::ffff:127.0.0.1",
