@@ -517,7 +517,8 @@ def import_catalog(*, actor, organisation, content: bytes, key: str = "", dry_ru
             if dry_run or result.errors:
                 raise _DryRun  # roll back: nothing is written
     except _DryRun:
-        pass
+        result.framework = None  # rolled back: it does not exist
+
     except ServiceError as exc:
         result.errors.extend(exc.messages)
     return result

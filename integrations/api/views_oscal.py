@@ -66,7 +66,7 @@ class OscalCatalogImportView(APIView):
         )
         data = {
             "dry_run": result.dry_run,
-            "framework": str(result.framework.pk) if result.framework and not result.dry_run else None,
+            "framework": str(result.framework.pk) if result.framework else None,
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,

@@ -41,8 +41,9 @@ def _xlsx(rows: list[list]) -> bytes:
 
 @pytest.fixture
 def demo(db):
-    from accounts.models import Organisation
     from django.contrib.auth import get_user_model
+
+    from accounts.models import Organisation
 
     call_command("seed_demo", stdout=io.StringIO())
     return Organisation.objects.get(slug="northwind"), get_user_model().objects.get(username="officer")
@@ -75,7 +76,9 @@ def test_an_xlsx_round_trip_of_every_register_changes_nothing(demo, client_for):
         assert detect_format(f"{importer.key}.xlsx", "", content[:8]) == XLSX
         preview = importer.run(content, fmt=XLSX, actor=officer, organisation=organisation, dry_run=True)
         assert preview.counts["total"] > 0, f"{importer.key}: the demo data should have rows"
-        changed = [(r.line, r.reference, r.outcome, r.errors, r.changes) for r in preview.rows if r.outcome != "unchanged"]
+        changed = [
+            (r.line, r.reference, r.outcome, r.errors, r.changes) for r in preview.rows if r.outcome != "unchanged"
+        ]
         assert changed == [], importer.key
         assert preview.warnings == [], importer.key  # every export column is either read or known as read only
         written = importer.run(content, fmt=XLSX, actor=officer, organisation=organisation, dry_run=False, mode=ALL)
