@@ -8,10 +8,12 @@ the live server URL that returns the path (it may look records up).
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 
@@ -145,7 +147,7 @@ def test_keyboard_only_journey_with_visible_focus(page, live_server, transaction
 
     # Register an AI system: fill the form with the keyboard and submit with Enter.
     page.goto(f"{live_server.url}/inventory/systems/new/")
-    page.get_by_label("Name", exact=True).focus()
+    page.get_by_role("textbox", name="Name", exact=True).focus()
     page.keyboard.type("Keyboard-only registered system")
     page.get_by_label("Scope justification").focus()
     page.keyboard.type("Registered to check keyboard access.")
@@ -153,5 +155,5 @@ def test_keyboard_only_journey_with_visible_focus(page, live_server, transaction
     page.get_by_role("button", name="Save").focus()
     assert _focus_info(page)["visible"]
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert "Keyboard-only registered system" in page.content()
+    page.wait_for_url(re.compile(r"/inventory/systems/[0-9a-f-]{36}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Keyboard-only registered system")
