@@ -304,3 +304,5 @@ WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 6, minimum=1)
 WEBHOOKS_BACKOFF_SECONDS = env_int("WEBHOOKS_BACKOFF_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE["webhook-sweep"] = {"task": "integrations.sweep_webhooks", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["evidence-expiring"] = {"task": "integrations.announce_expiring_evidence", "schedule": 3600.0 * 6}
+# Every register list offers "Import" when its spreadsheet layout imports back (integrations.spreadsheets).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("integrations.context_processors.import_link")

@@ -161,7 +161,9 @@ def _integrations_factories() -> dict:
     from integrations.tests.factories import WebhookDeliveryFactory, WebhookEndpointFactory
 
     return {
-        WebhookEndpoint: lambda organisation: WebhookEndpointFactory(organisation=organisation, name="Globex secret hook"),
+        WebhookEndpoint: lambda organisation: WebhookEndpointFactory(
+            organisation=organisation, name="Globex secret hook"
+        ),
         WebhookDelivery: lambda organisation: WebhookDeliveryFactory(
             endpoint=WebhookEndpointFactory(organisation=organisation, name="Globex secret hook")
         ),

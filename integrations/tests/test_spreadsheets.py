@@ -182,3 +182,10 @@ def test_the_column_reference_is_up_to_date():
 def test_registers_are_found_from_the_url_map():
     bases = {r.url_base for r in registers()}
     assert {"registry:aisystem", "risk:risk", "controls:control", "audits:nonconformity"} <= bases
+
+
+def test_register_lists_offer_the_import_to_those_who_may_import(members, client_for):
+    page = client_for(members["officer"]).get(reverse("risk:risk-list"))
+    assert 'data-testid="import-link"' in page.content.decode() and "register=risks" in page.content.decode()
+    page = client_for(members["viewer"]).get(reverse("risk:risk-list"))
+    assert 'data-testid="import-link"' not in page.content.decode()
