@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -21,7 +22,9 @@ def _page(request, form=None, result=None, status=200):
     organisation = request.organisation
     context = {
         "kinds": oscal.KINDS,
-        "frameworks": Framework.objects.visible_to(request.user, organisation).order_by("organisation_id", "name"),
+        "frameworks": Framework.objects.visible_to(request.user, organisation).order_by(
+            F("organisation_id").asc(nulls_last=True), "name"
+        ),
         "audits": Audit.objects.visible_to(request.user, organisation).order_by("-created_at")[:50],
         "can_import": can(request.user, "add", Framework, organisation),
         "form": form or OscalImportForm(),
