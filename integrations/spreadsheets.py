@@ -22,16 +22,9 @@ from django.utils.text import slugify
 from aims.imports import ModelImporter, all_importers, register_importer
 from aims.imports.engine import normalise_header
 from integrations.converters import DateTime, JsonList, MemberList, Number, RequirementRef
+from registry.imports import _export_field as export_field  # one reading of export accessors
 
 IMPORT_REASON = "Imported from a spreadsheet"
-
-
-def export_field(accessor) -> str:
-    """``"business_owner.username"`` → ``business_owner``; ``"get_source_display"`` → ``source``."""
-    if not isinstance(accessor, str):
-        return ""
-    name = accessor.split(".")[0]
-    return name.removeprefix("get_").removesuffix("_display") if name.endswith("_display") else name
 
 
 def _rank(accessor: str) -> int:

@@ -73,37 +73,25 @@ def webhook_detail(request, pk):
 webhook_detail.isolation_model = WebhookEndpoint
 
 
-@require_POST
-@login_required
-def webhook_test(request, pk):
-    endpoint = _endpoint(request, pk)
-    webhooks.send_test_event(actor=request.user, endpoint=endpoint)
-    messages.success(request, "A test event was queued: its delivery appears in the log below.")
-    return redirect("integrations:webhook-detail", endpoint.pk)
+def _endpoint_action(service, message, *, to_list: bool = False):
+    """A POST-only page action on one endpoint: call ``service``, say ``message``, go back."""
+
+    @require_POST
+    @login_required
+    def view(request, pk):
+        endpoint = _endpoint(request, pk)
+        service(actor=request.user, endpoint=endpoint)
+        messages.success(request, message.format(endpoint=endpoint))
+        if to_list:
+            return redirect("integrations:webhook-list")
+        return redirect("integrations:webhook-detail", endpoint.pk)
+
+    view.isolation_model = WebhookEndpoint
+    return view
 
 
-webhook_test.isolation_model = WebhookEndpoint
-
-
-@require_POST
-@login_required
-def webhook_rotate(request, pk):
-    endpoint = _endpoint(request, pk)
-    webhooks.endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
-    messages.success(request, "A new secret was made: update your receiver.")
-    return redirect("integrations:webhook-detail", endpoint.pk)
-
-
-webhook_rotate.isolation_model = WebhookEndpoint
-
-
-@require_POST
-@login_required
-def webhook_delete(request, pk):
-    endpoint = _endpoint(request, pk)
-    webhooks.endpoint_delete(actor=request.user, endpoint=endpoint)
-    messages.success(request, f"{endpoint} deleted.")
-    return redirect("integrations:webhook-list")
-
-
-webhook_delete.isolation_model = WebhookEndpoint
+webhook_test = _endpoint_action(
+    webhooks.send_test_event, "A test event was queued: its delivery appears in the log below."
+)
+webhook_rotate = _endpoint_action(webhooks.endpoint_rotate_secret, "A new secret was made: update your receiver.")
+webhook_delete = _endpoint_action(webhooks.endpoint_delete, "{endpoint} deleted.", to_list=True)
