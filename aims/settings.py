@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "reviews",
     "reports",
     "stewardship",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -370,3 +371,14 @@ if REDIS_URL:
     # The cache shares Redis with the broker: when Redis is down, pages keep serving (cache misses).
     CACHES["default"]["BACKEND"] = "aims.cache.TolerantRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 2, "socket_timeout": 2})
+# --- integrations: webhooks ------------------------------------------------------------------------------
+# Webhook receivers on private, loopback or link-local addresses are refused (SSRF) unless the operator
+# allows them here (an on-premises receiver on the internal network, or tests with a local receiver).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 5, minimum=1)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOKS_BACKOFF_SECONDS = env_int("WEBHOOKS_BACKOFF_SECONDS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE["webhook-sweep"] = {"task": "integrations.sweep_webhooks", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["evidence-expiring"] = {"task": "integrations.announce_expiring_evidence", "schedule": 3600.0 * 6}
+# Every register list offers "Import" when its spreadsheet layout imports back (integrations.spreadsheets).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("integrations.context_processors.import_link")

@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("reviews.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("stewardship.api_urls")),
+    path("", include("integrations.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP. Both doc
     # pages style themselves with <style> elements (and Redoc renders in a blob: worker); scripts stay 'self'.
@@ -74,6 +75,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("trail/", include("trail.urls")),
     path("stewardship/", include("stewardship.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -60,9 +60,10 @@ def display_rows(report, importer) -> list[dict]:
 class ImportUploadForm(forms.Form):
     register = forms.ChoiceField(label="Register")
     file = forms.FileField(
-        label="File (CSV or JSON)",
-        help_text="UTF-8 CSV with a header line, or a JSON list of objects. Rows are matched on their reference.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,text/csv,application/json"}),
+        label="File (CSV, JSON or Excel)",
+        help_text="UTF-8 CSV with a header line, a JSON list of objects, or an Excel workbook laid out like the "
+        "XLSX export. Rows are matched on their reference.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,.xlsx,text/csv,application/json"}),
     )
 
     def __init__(self, *args, importers=(), **kwargs):

@@ -96,10 +96,11 @@ def heat_map_svg(
                 f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{fill}" stroke="#ffffff" '
                 f'stroke-width="2"/>'
             ]
+            letter = ""  # drawn over the cell, outside its link: a link's visible text must be in its name
             if not compact and level in LEVEL_LETTERS:
-                shapes.append(
-                    f'<text x="{x + 5}" y="{y + 12}" font-size="9" fill="{MUTED_COLOUR}" aria-hidden="true">'
-                    f"{LEVEL_LETTERS[level]}</text>"
+                letter = (
+                    f'<text x="{x + 5}" y="{y + 12}" font-size="9" fill="{MUTED_COLOUR}" aria-hidden="true" '
+                    f'pointer-events="none">{LEVEL_LETTERS[level]}</text>'
                 )
             if count:
                 shapes.append(
@@ -119,6 +120,7 @@ def heat_map_svg(
                     f'<g class="heat-cell" data-cell="{lk},{im}" data-count="{count}" role="img" '
                     f'aria-label="{_attr(label)}"><title>{escape(label)}</title>{body}</g>'
                 )
+            parts.append(letter)
         axis_label = str(lk) if compact else _truncate(f"{lk} {criteria.likelihood_label(lk)}", 20)
         parts.append(
             f'<text x="{left - 6}" y="{y + cell / 2:g}" text-anchor="end" dominant-baseline="central" '

@@ -177,3 +177,19 @@ def _reports_factories():
 
 
 FACTORIES.update(_reports_factories())
+# --- integrations: webhook endpoints and their delivery log ------------------------------------------------
+def _integrations_factories() -> dict:
+    from integrations.models import WebhookDelivery, WebhookEndpoint
+    from integrations.tests.factories import WebhookDeliveryFactory, WebhookEndpointFactory
+
+    return {
+        WebhookEndpoint: lambda organisation: WebhookEndpointFactory(
+            organisation=organisation, name="Globex secret hook"
+        ),
+        WebhookDelivery: lambda organisation: WebhookDeliveryFactory(
+            endpoint=WebhookEndpointFactory(organisation=organisation, name="Globex secret hook")
+        ),
+    }
+
+
+FACTORIES.update(_integrations_factories())

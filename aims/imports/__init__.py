@@ -1,4 +1,4 @@
-"""Import of register rows from CSV and JSON files, shared by every app.
+"""Import of register rows from CSV, JSON and Excel (XLSX) files, shared by every app.
 
 ``ModelImporter`` describes how one register is imported (columns, converters, the service calls that
 write a row); ``register_importer`` makes it available to the import page and the import API endpoint.
@@ -20,7 +20,7 @@ from aims.imports.converters import (
     TextList,
 )
 from aims.imports.engine import ImportColumn, ModelImporter
-from aims.imports.parsing import CSV, FORMATS, JSON, ImportFileError, detect_format, max_bytes, too_large_message
+from aims.imports.parsing import CSV, FORMATS, JSON, XLSX, ImportFileError, detect_format, max_bytes, too_large_message
 from aims.imports.report import (
     ALL,
     CREATE,
@@ -62,6 +62,7 @@ __all__ = [
     "UNCHANGED",
     "UPDATE",
     "VALID",
+    "XLSX",
     "Boolean",
     "CellError",
     "Choice",

@@ -33,7 +33,7 @@ from aims.imports.converters import (
     converter_for,
     text_of,
 )
-from aims.imports.parsing import CSV, ImportFileError, read_source
+from aims.imports.parsing import JSON, ImportFileError, read_source
 from aims.imports.report import (
     ALL,
     CREATE,
@@ -140,7 +140,7 @@ class ModelImporter:
         if not (can(actor, "add", self.model, organisation) and can(actor, "change", self.model, organisation)):
             raise PermissionDenied
         source = read_source(content, fmt)
-        columns, warnings = self._map_headers(source.headers, per_row=source.format != CSV)
+        columns, warnings = self._map_headers(source.headers, per_row=source.format == JSON)
         ctx, m2m_current = self._preload(source, columns, organisation)
         rows = [self._convert(src, columns, ctx) for src in source.rows]
         self._assess(rows, ctx, m2m_current, actor, organisation)

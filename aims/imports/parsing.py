@@ -1,4 +1,4 @@
-"""Reading an uploaded CSV or JSON file into rows, within limits, with errors a person can act on.
+"""Reading an uploaded CSV, JSON or Excel (XLSX) file into rows, within limits, with errors a person can act on.
 
 Nothing here knows about registers: it turns bytes into ``SourceFile`` (headers and rows with their line
 numbers) or raises ``ImportFileError`` saying what is wrong with the file as a whole and how to fix it.
@@ -15,7 +15,9 @@ from django.conf import settings
 
 CSV = "csv"
 JSON = "json"
-FORMATS = (CSV, JSON)
+XLSX = "xlsx"
+FORMATS = (CSV, JSON, XLSX)
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The CSV export prefixes these with a quote so spreadsheets do not run them as formulas; we take it off again.
 _NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
@@ -58,17 +60,23 @@ class SourceFile:
 
 
 def detect_format(filename: str = "", content_type: str = "", content: bytes = b"") -> str:
-    """CSV or JSON, from the file name, else the content type, else the first character."""
+    """CSV, JSON or XLSX, from the file name, else the content type, else the first bytes."""
     name = (filename or "").lower()
     if name.endswith(".json"):
         return JSON
+    if name.endswith(".xlsx"):
+        return XLSX
     if name.endswith((".csv", ".tsv", ".txt")):
         return CSV
     media = (content_type or "").split(";")[0].strip().lower()
     if media in ("application/json", "text/json"):
         return JSON
+    if media == XLSX_MEDIA_TYPE:
+        return XLSX
     if media in ("text/csv", "application/csv", "text/plain", "text/tab-separated-values"):
         return CSV
+    if content.startswith(b"PK\x03\x04"):
+        return XLSX
     head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     return JSON if head in (b"[", b"{") else CSV
 
@@ -76,13 +84,13 @@ def detect_format(filename: str = "", content_type: str = "", content: bytes = b
 def read_source(content: bytes, fmt: str) -> SourceFile:
     """Decode and split ``content``; raises ``ImportFileError`` for anything that is not a readable table."""
     if fmt not in FORMATS:
-        raise ImportFileError("Upload a CSV or a JSON file.")
+        raise ImportFileError("Upload a CSV, JSON or Excel (.xlsx) file.")
     if len(content) > max_bytes():
         raise ImportFileError(too_large_message())
+    if fmt == XLSX:
+        return _read_xlsx(content)
     if content.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            "This is an Excel workbook or a ZIP archive: save it as CSV (UTF-8) or JSON and upload that."
-        )
+        raise ImportFileError("This is an Excel workbook or a ZIP archive: upload it as an .xlsx file.")
     text = _decode(content)
     if not text.strip():
         raise ImportFileError("The file is empty.")
@@ -173,4 +181,70 @@ def _read_json(text: str) -> SourceFile:
         headers.update(dict.fromkeys(cells))
         source.rows.append(SourceRow(line=position, cells=cells))
     source.headers = list(headers)  # items may differ: one may say "name", another "Name"
+    return source
+
+
+def _xlsx_cell(value):
+    """A worksheet value as the CSV reader would give it: text, with dates as YYYY-MM-DD."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    return _unneutralise(str(value))
+
+
+def _read_xlsx(content: bytes) -> SourceFile:
+    """The first worksheet of an Excel workbook, laid out like the XLSX export: a header row, then rows.
+    ``line`` is the worksheet's row number, so errors point at the row a person sees in Excel."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportFileError(
+            f"The Excel workbook cannot be read ({type(exc).__name__}): save it as .xlsx again."
+        ) from None
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise ImportFileError("The workbook has no worksheet.")
+        limit = max_rows()
+        rows = sheet.iter_rows(values_only=True)
+        header_row = next(rows, None)
+        if header_row is None:
+            raise ImportFileError("The worksheet is empty.")
+        headers = [_xlsx_cell(h).strip() for h in header_row]
+        while headers and not headers[-1]:
+            headers.pop()
+        _check_headers(headers)
+        source = SourceFile(format=XLSX, headers=headers)
+        for number, record in enumerate(rows, start=2):
+            cells = [_xlsx_cell(value) for value in record]
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(source.rows) >= limit:
+                raise ImportFileError(f"The worksheet has more than {limit:,} rows: split it into smaller files.")
+            row = SourceRow(line=number, cells={})
+            for index, header in enumerate(headers):
+                if header:
+                    row.cells[header] = cells[index] if index < len(cells) else ""
+            if any(cell.strip() for cell in cells[len(headers) :]):
+                row.problem = f"This row has values beyond the {len(headers)} named columns."
+            source.rows.append(row)
+    finally:
+        workbook.close()
+    if not source.rows:
+        raise ImportFileError("The worksheet has a header row but no rows.")
     return source

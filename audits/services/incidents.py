@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from aims.events import emit
 from aims.services import ServiceError, delete_with_history, save_with_history
 from audits.constants import HarmType, IncidentSeverity, IncidentStatus, NCSource, SeriousCategory
 from audits.deadlines import organisation_zone, reporting_deadline
@@ -100,6 +101,7 @@ def _update_clock(incident: Incident) -> None:
 
 
 def _save(incident: Incident, data: dict, *, actor, reason: str) -> Incident:
+    was_serious = incident.serious
     apply_changes(incident, data, actor=actor, reason=reason, member_fields=("owner", "reported_by"))
     # The clock depends on the linked systems, which are set after the first save.
     before = (incident.serious_category, incident.aware_at, incident.reporting_deadline)
@@ -107,6 +109,12 @@ def _save(incident: Incident, data: dict, *, actor, reason: str) -> Incident:
     if (incident.serious_category, incident.aware_at, incident.reporting_deadline) != before:
         with model_errors_as_service_errors():
             save_with_history(incident, actor=actor, reason=_clock_reason(incident))
+    if incident.serious and not was_serious:
+        emit(
+            incident.organisation,
+            "incident.serious_reported",
+            {"incident": incident, "deadline": incident.reporting_deadline},
+        )
     return incident
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from aims.events import emit
 from aims.services import ServiceError, check_same_organisation, delete_with_history, save_with_history
 from audits.constants import (
     OPEN_ACTION_STATUSES,
@@ -110,13 +111,15 @@ def nonconformity_create(*, actor, organisation, data: dict) -> Nonconformity:
     data = _check_nc(organisation, data)
     data.setdefault("detected_by", actor)
     check_reference_free(Nonconformity, organisation, data.get("reference"))
-    return apply_changes(
+    nc = apply_changes(
         Nonconformity(organisation=organisation),
         data,
         actor=actor,
         reason="Reported",
         member_fields=("owner", "detected_by"),
     )
+    emit(organisation, "nonconformity.opened", {"nonconformity": nc})
+    return nc
 
 
 @transaction.atomic
@@ -150,6 +153,7 @@ def nonconformity_from_finding(*, actor, finding: Finding) -> Nonconformity:
         )
         nc.assign_reference()
         save_with_history(nc, actor=actor, reason=f"Raised from audit finding {finding.reference}")
+        emit(nc.organisation, "nonconformity.opened", {"nonconformity": nc, "finding": finding})
         return nc
     if nc.grade != grade or nc.description != (finding.description or nc.description):
         if nc.status == NCStatus.CLOSED:
@@ -203,6 +207,7 @@ def nonconformity_close(*, actor, nonconformity: Nonconformity, note: str = "") 
     current.closure_note = (note or "").strip()
     current.days_to_close = max(0, (timezone.localdate(now) - current.detected_on).days)
     save_with_history(current, actor=actor, reason="Closed: corrective action verified effective")
+    emit(current.organisation, "nonconformity.closed", {"nonconformity": current})
     return current
 
 

@@ -12,6 +12,7 @@ from aims.api.safety import idempotent
 from aims.imports import (
     ALL,
     CSV,
+    FORMATS,
     JSON,
     MODES,
     OUTCOMES,
@@ -74,7 +75,7 @@ class ImportCountsSerializer(serializers.Serializer):
 
 class ImportReportSerializer(serializers.Serializer):
     register = serializers.CharField()
-    format = serializers.ChoiceField(choices=[CSV, JSON])
+    format = serializers.ChoiceField(choices=FORMATS)
     dry_run = serializers.BooleanField()
     mode = serializers.ChoiceField(choices=MODES)
     written = serializers.BooleanField(help_text="Whether the rows were written (never on a dry run).")

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from aims.events import emit
 from aims.services import (
     ServiceError,
     create_record,
@@ -60,7 +61,7 @@ def ai_system_register(*, actor, organisation, data: dict) -> AISystem:
     probe = AISystem(organisation=organisation, **plain)
     _validate_ai_system(probe)
     next_review = add_months(probe.last_reviewed or timezone.localdate(), probe.review_cadence_months)
-    return create_record(
+    system = create_record(
         AISystem,
         actor=actor,
         organisation=organisation,
@@ -68,12 +69,15 @@ def ai_system_register(*, actor, organisation, data: dict) -> AISystem:
         reason="Registered",
         member_fields=AI_SYSTEM_MEMBER_FIELDS,
     )
+    emit(organisation, "ai_system.created", {"ai_system": system})
+    return system
 
 
 @transaction.atomic
 def ai_system_update(*, actor, system: AISystem, data: dict, reason: str = "Edited") -> AISystem:
     if system.pk in [s.pk for s in data.get("depends_on", [])]:
         raise ServiceError("A system cannot depend on itself.", field="depends_on")
+    changed = [n for n, v in data.items() if n not in ("suppliers", "depends_on") and getattr(system, n) != v]
     for name, value in data.items():
         if name not in ("suppliers", "depends_on"):
             setattr(system, name, value)
@@ -81,6 +85,7 @@ def ai_system_update(*, actor, system: AISystem, data: dict, reason: str = "Edit
     system.next_review = ai_system_next_review(system)
     data = {**data, "next_review": system.next_review}
     update_record(system, actor=actor, data=data, reason=reason, member_fields=AI_SYSTEM_MEMBER_FIELDS)
+    emit(system.organisation, "ai_system.updated", {"ai_system": system, "changed": changed})
     return system
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from aims.events import emit
 from aims.permissions import can
 from aims.services import (
     ServiceError,
@@ -213,6 +214,7 @@ def model_version_create(*, actor, organisation, data: dict, reason: str = "Regi
     _flag_for_reassessment(
         actor=actor, systems=running, reason=f"New version {version.version_label} of model {model.reference}"
     )
+    emit(organisation, "model_version.registered", {"model_version": version, "model": model})
     return version
 
 

@@ -7,6 +7,7 @@ identified → assessed → treatment planned → treated from the data, and to 
 from django.db import transaction
 from django.utils import timezone
 
+from aims.events import emit
 from aims.permissions import can
 from aims.services import ServiceError, check_members, check_same_organisation, delete_with_history, save_with_history
 from risk import annex_c, scoring
@@ -132,6 +133,12 @@ def _apply_scores(risk: Risk, fields: dict) -> list[str]:
     before = (risk.inherent_level, risk.residual_level)
     for name, value in fields.items():
         setattr(risk, name, value)
+    if (risk.inherent_level, risk.residual_level) != before and not risk._state.adding:
+        emit(
+            risk.organisation,
+            "risk.level_changed",
+            {"risk": risk, "from": before, "to": (risk.inherent_level, risk.residual_level)},
+        )
     if (risk.inherent_level, risk.residual_level) != before and risk.status == RiskStatus.ACCEPTED:
         notes.append(f"acceptance at {risk.get_accepted_level_display().lower()} no longer applies")
         risk.status = RiskStatus.ASSESSED  # re-derived by the caller
