@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "controls",
     "governance",
     "audits",
+    "onboarding",
+    "trust",
 ]
 
 MIDDLEWARE = [
@@ -293,3 +295,13 @@ LOGGING = {
 }
 
 AIMS_VERSION = "0.1.0"
+
+# --- Onboarding and trust centre (issue 12) ---------------------------------------------------------------
+# Public concern reports: at most this many per client IP and per organisation in the window (cache-based),
+# a form filled faster than the minimum is treated as a bot, and a text longer than the limit is refused.
+TRUST_CONCERN_RATE_PER_IP = env_int("TRUST_CONCERN_RATE_PER_IP", 5, minimum=1)
+TRUST_CONCERN_RATE_PER_ORGANISATION = env_int("TRUST_CONCERN_RATE_PER_ORGANISATION", 50, minimum=1)
+TRUST_CONCERN_RATE_WINDOW = env_int("TRUST_CONCERN_RATE_WINDOW", 3600, minimum=60)
+TRUST_CONCERN_MIN_FILL_SECONDS = env_int("TRUST_CONCERN_MIN_FILL_SECONDS", 3, minimum=0)
+TRUST_CONCERN_MAX_FORM_AGE = env_int("TRUST_CONCERN_MAX_FORM_AGE", 24 * 3600, minimum=60)
+TRUST_CONCERN_MAX_LENGTH = env_int("TRUST_CONCERN_MAX_LENGTH", 5000, minimum=100)

@@ -59,6 +59,8 @@ urlpatterns = [
     path("controls/", include("controls.urls")),
     path("governance/", include("governance.urls")),
     path("audits/", include("audits.urls")),
+    path("", include("onboarding.urls")),
+    path("", include("trust.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
