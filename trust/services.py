@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 
@@ -44,6 +45,7 @@ LISTING_FIELDS = (
     "publish_user_information",
     "sort_order",
 )
+logger = logging.getLogger(__name__)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -186,14 +188,16 @@ def _notify_officers(concern_pk) -> None:
     if not emails:
         return
     url = settings.SITE_URL.rstrip("/") + reverse("trust:concern-detail", args=[concern.pk])
-    send_mail(
-        f"[AIMS] Concern {concern.reference} reported in {concern.organisation.name}",
-        f"A concern about an AI system was reported ({concern.get_channel_display().lower()}).\n\n"
-        f"Reference: {concern.reference}\nTriage it: {url}\n",
-        None,
-        emails,
-        fail_silently=True,
-    )
+    try:
+        send_mail(
+            f"[AIMS] Concern {concern.reference} reported in {concern.organisation.name}",
+            f"A concern about an AI system was reported ({concern.get_channel_display().lower()}).\n\n"
+            f"Reference: {concern.reference}\nTriage it: {url}\n",
+            None,
+            emails,
+        )
+    except Exception:  # the concern is recorded; a mail outage must not turn the reporter's receipt into an error
+        logger.exception("Could not email the officers about concern %s", concern.reference)
 
 
 def concern_by_status_token(token: str) -> Concern | None:

@@ -29,7 +29,9 @@ def test_signed_in_user_creates_an_organisation_and_becomes_its_administrator(cl
 
 
 def test_an_address_already_taken_is_a_field_error(client_for, officer, org):
-    response = client_for(officer).post(reverse("onboarding:organisation-new"), {"name": "X", "slug": "acme", "time_zone": "UTC"})
+    response = client_for(officer).post(
+        reverse("onboarding:organisation-new"), {"name": "X", "slug": "acme", "time_zone": "UTC"}
+    )
     assert response.status_code == 200
     assert "This address is taken" in response.content.decode()
 
@@ -56,7 +58,12 @@ def test_steps_write_real_records_through_the_pages(client_for, members, org, ca
     client = client_for(members["admin"])  # the creator of a new organisation is its administrator
     r = client.post(
         reverse("onboarding:scope"),
-        {"action": "scope", "scope-boundaries": "All AI in claims", "scope-units": "Claims", "scope-ai_roles": "Deployer"},
+        {
+            "action": "scope",
+            "scope-boundaries": "All AI in claims",
+            "scope-units": "Claims",
+            "scope-ai_roles": "Deployer",
+        },
     )
     assert r.status_code == 302
     scope = ScopeStatement.objects.get(organisation=org)
@@ -92,7 +99,10 @@ def test_a_system_form_error_is_shown_and_nothing_saved(client_for, officer, org
 
 def test_a_yes_with_a_link_makes_the_requirement_ready(officer, org, iso):
     answer = services.gap_answer_save(
-        actor=officer, organisation=org, requirement=iso["5.2"], answer="yes",
+        actor=officer,
+        organisation=org,
+        requirement=iso["5.2"],
+        answer="yes",
         evidence_note="https://intranet.example/ai-policy.pdf",
     )
     assert answer.control.implementation_status == ImplementationStatus.IMPLEMENTED
@@ -117,10 +127,20 @@ def test_a_description_makes_a_placeholder_that_does_not_count(officer, org, iso
 
 def test_answering_again_updates_the_same_records(officer, org, iso):
     services.gap_answer_save(actor=officer, organisation=org, requirement=iso["A.6.2.4"], answer="no")
-    services.gap_answer_save(actor=officer, organisation=org, requirement=iso["A.6.2.4"], answer="partly",
-                             evidence_note="Test reports in Jira")
-    services.gap_answer_save(actor=officer, organisation=org, requirement=iso["A.6.2.4"], answer="yes",
-                             evidence_note="https://jira.example/VAL")
+    services.gap_answer_save(
+        actor=officer,
+        organisation=org,
+        requirement=iso["A.6.2.4"],
+        answer="partly",
+        evidence_note="Test reports in Jira",
+    )
+    services.gap_answer_save(
+        actor=officer,
+        organisation=org,
+        requirement=iso["A.6.2.4"],
+        answer="yes",
+        evidence_note="https://jira.example/VAL",
+    )
     assert GapAnswer.objects.filter(organisation=org).count() == 1
     assert Control.objects.filter(organisation=org).count() == 1
     assert Control.objects.get(organisation=org).implementation_status == ImplementationStatus.IMPLEMENTED
@@ -134,10 +154,16 @@ def test_not_applicable_excludes_the_annex_a_line_with_its_justification(officer
     with pytest.raises(ServiceError):
         services.gap_answer_save(actor=officer, organisation=org, requirement=iso["A.10.4"], answer="na")
     with pytest.raises(ServiceError):
-        services.gap_answer_save(actor=officer, organisation=org, requirement=iso["4.1"], answer="na",
-                                 evidence_note="We think not")
-    services.gap_answer_save(actor=officer, organisation=org, requirement=iso["A.10.4"], answer="na",
-                             evidence_note="We have no customers for AI systems.")
+        services.gap_answer_save(
+            actor=officer, organisation=org, requirement=iso["4.1"], answer="na", evidence_note="We think not"
+        )
+    services.gap_answer_save(
+        actor=officer,
+        organisation=org,
+        requirement=iso["A.10.4"],
+        answer="na",
+        evidence_note="We have no customers for AI systems.",
+    )
     line = SoALine.objects.get(organisation=org, requirement=iso["A.10.4"])
     assert line.applicable is False and line.exclusion_justification == "We have no customers for AI systems."
     readiness = selectors.certification_readiness(user=officer, organisation=org)
@@ -148,8 +174,12 @@ def test_the_questionnaire_page_saves_a_section(client_for, officer, org, iso):
     client = client_for(officer)
     page = client.get(reverse("onboarding:gap") + "?section=4")
     assert page.status_code == 200 and "4.1" in page.content.decode()
-    data = {f"answer-{iso['4.1'].pk}": "yes", f"note-{iso['4.1'].pk}": "https://wiki.example/context",
-            f"answer-{iso['4.2'].pk}": "no", "next": "5"}
+    data = {
+        f"answer-{iso['4.1'].pk}": "yes",
+        f"note-{iso['4.1'].pk}": "https://wiki.example/context",
+        f"answer-{iso['4.2'].pk}": "no",
+        "next": "5",
+    }
     r = client.post(reverse("onboarding:gap") + "?section=4", data)
     assert r.status_code == 302 and r["Location"].endswith("?section=5")
     assert GapAnswer.objects.filter(organisation=org).count() == 2
@@ -158,10 +188,16 @@ def test_the_questionnaire_page_saves_a_section(client_for, officer, org, iso):
 
 def test_setup_readiness_equals_the_gap_analysis_figure(client_for, officer, org, iso):
     for identifier in ("4.1", "4.2", "5.2", "A.2.2"):
-        services.gap_answer_save(actor=officer, organisation=org, requirement=iso[identifier], answer="yes",
-                                 evidence_note=f"https://docs.example/{identifier}")
-    services.gap_answer_save(actor=officer, organisation=org, requirement=iso["A.10.4"], answer="na",
-                             evidence_note="No customers")
+        services.gap_answer_save(
+            actor=officer,
+            organisation=org,
+            requirement=iso[identifier],
+            answer="yes",
+            evidence_note=f"https://docs.example/{identifier}",
+        )
+    services.gap_answer_save(
+        actor=officer, organisation=org, requirement=iso["A.10.4"], answer="na", evidence_note="No customers"
+    )
     client = client_for(officer)
     setup = client.get(reverse("onboarding:setup")).context["readiness"]
     gap = client.get(reverse("controls:gap-analysis")).context["selected"]

@@ -52,7 +52,8 @@ def test_instantiate_through_the_page(client_for, officer, org, catalogue):
     page = client.get(reverse("onboarding:template", args=["06-ai-incident-response"]))
     assert page.status_code == 200 and "Contain" in page.content.decode()
     r = client.post(
-        reverse("onboarding:template", args=["06-ai-incident-response"]), {"title": "Incident procedure", "owner": officer.pk}
+        reverse("onboarding:template", args=["06-ai-incident-response"]),
+        {"title": "Incident procedure", "owner": officer.pk},
     )
     policy = Policy.objects.get(organisation=org)
     assert r.status_code == 302 and policy.title == "Incident procedure"
@@ -62,23 +63,33 @@ def test_instantiate_through_the_page(client_for, officer, org, catalogue):
 def test_a_viewer_reads_the_library_but_cannot_instantiate(client_for, members, catalogue):
     client = client_for(members["viewer"])
     assert client.get(reverse("onboarding:template", args=["01-ai-policy"])).status_code == 200
-    r = client.post(reverse("onboarding:template", args=["01-ai-policy"]), {"title": "x", "owner": members["viewer"].pk})
+    r = client.post(
+        reverse("onboarding:template", args=["01-ai-policy"]), {"title": "x", "owner": members["viewer"].pk}
+    )
     assert r.status_code == 403
 
 
-def test_own_templates_are_instantiated_and_stay_in_their_organisation(client_for, officer, outsider, org, other_org, catalogue):
+def test_own_templates_are_instantiated_and_stay_in_their_organisation(
+    client_for, officer, outsider, org, other_org, catalogue
+):
     client = client_for(officer)
     iso_52 = Requirement.objects.get(framework__key="iso42001", framework__organisation__isnull=True, identifier="5.2")
     r = client.post(
         reverse("onboarding:own-template-new"),
-        {"title": "Acme AI charter", "kind": "topic", "body": "# Charter of {{ organisation }}\n\nOwned by {{ owner }}.",
-         "requirements": [iso_52.pk]},
+        {
+            "title": "Acme AI charter",
+            "kind": "topic",
+            "body": "# Charter of {{ organisation }}\n\nOwned by {{ owner }}.",
+            "requirements": [iso_52.pk],
+        },
     )
     own = DocumentTemplate.objects.get(organisation=org)
     assert r.status_code == 302
     key = f"own-{own.pk}"
     policy = services.template_instantiate(
-        actor=officer, organisation=org, template=next(t for t in __import__("onboarding.selectors").selectors.library_for(org) if t.key == key)
+        actor=officer,
+        organisation=org,
+        template=next(t for t in __import__("onboarding.selectors").selectors.library_for(org) if t.key == key),
     )
     assert policy.body.startswith("# Charter of Acme AI") and list(policy.requirements.all()) == [iso_52]
     other = client_for(outsider)
