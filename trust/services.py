@@ -262,13 +262,14 @@ def concern_message_reporter(*, actor, concern: Concern, message: str, close: bo
         from django.core.mail import send_mail
 
         email, reference, name = concern.contact_email, concern.reference, concern.organisation.name
-        transaction.on_commit(
-            lambda: send_mail(
-                f"Your concern {reference} to {name}",
-                f"{message}\n\nReference: {reference}\n",
-                None,
-                [email],
-                fail_silently=True,
-            )
-        )
+
+        def send():
+            try:
+                send_mail(
+                    f"Your concern {reference} to {name}", f"{message}\n\nReference: {reference}\n", None, [email]
+                )
+            except Exception:  # the message is saved and shown on the status page either way
+                logger.exception("Could not email the reporter of concern %s", reference)
+
+        transaction.on_commit(send)
     return concern
