@@ -74,7 +74,7 @@ class RoadmapForm(forms.Form):
         help_text="The system the AIMS is tried on first, end to end. A high-risk system makes a telling pilot.",
     )
     owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), help_text="Accountable for the actions.")
-    start = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

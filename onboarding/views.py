@@ -349,6 +349,14 @@ class OrganisationCreateView(LoginRequiredMixin, TemplateView):
 # --- Document templates -----------------------------------------------------------------------------------
 
 
+def _may_instantiate(request) -> bool:
+    """Whoever may draft policies, and whoever runs the guided setup (the administrator of a new organisation
+    drafts its first documents; officers then carry them through review and approval)."""
+    return can(request.user, "add", Policy, request.organisation) or selectors.may_run_setup(
+        request.user, request.organisation
+    )
+
+
 class TemplateLibraryView(OrganisationViewMixin, TemplateView):
     model = DocumentTemplate
 
@@ -386,7 +394,7 @@ class TemplateDetailView(OrganisationViewMixin, TemplateView):
                 "template": template,
                 "preview": render_markdown(template.body),
                 "form": form,
-                "can_instantiate": can(self.request.user, "add", Policy, self.request.organisation),
+                "can_instantiate": _may_instantiate(self.request),
                 "own": own,
                 "can_change_own": own is not None and self.allowed("change", own),
             },
@@ -401,7 +409,7 @@ class TemplateDetailView(OrganisationViewMixin, TemplateView):
         return self.render_page(template, form)
 
     def post(self, request, *args, **kwargs):
-        if not can(request.user, "add", Policy, request.organisation):
+        if not _may_instantiate(request):
             raise PermissionDenied
         template = self.get_template_or_404()
         form = forms.InstantiateForm(request.POST, organisation=request.organisation)

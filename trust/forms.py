@@ -58,8 +58,8 @@ class TrustPageForm(OrganisationModelForm):
             "introduction": forms.Textarea(attrs={"rows": 3}),
             "policy_summary": forms.Textarea(attrs={"rows": 5}),
             "contact_text": forms.Textarea(attrs={"rows": 2}),
-            "certificate_valid_from": forms.DateInput(attrs={"type": "date"}),
-            "certificate_valid_until": forms.DateInput(attrs={"type": "date"}),
+            "certificate_valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "certificate_valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 
@@ -78,6 +78,13 @@ class ListingForm(forms.ModelForm):
         widgets = {"user_information": forms.Textarea(attrs={"rows": 3})}
 
 
+class SystemChoiceField(forms.ModelChoiceField):
+    """Systems by name only: the public form never shows internal references."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class ConcernForm(forms.Form):
     """The public (and in-product) concern form. ``website`` is the honeypot: hidden from people."""
 
@@ -86,7 +93,7 @@ class ConcernForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Describe what the AI system did or what worries you. Please leave out other people's personal data.",
     )
-    ai_system = forms.ModelChoiceField(
+    ai_system = SystemChoiceField(
         queryset=AISystem.objects.none(), required=False, label="Which AI system?", empty_label="Not sure / not listed"
     )
     system_description = forms.CharField(
