@@ -13,3 +13,4 @@ class TrustConfig(AppConfig):
         register_seeder(seed_trust, order=90)
         register_nav("settings", NavLink("Trust centre", "trust:settings", "patch-check"))
         register_nav("audits", NavLink("Reported concerns", "trust:concern-list", "megaphone"))
+        register_nav("audits", NavLink("Report a concern", "trust:concern-report", "chat-square-text"))

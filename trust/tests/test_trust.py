@@ -310,3 +310,20 @@ def test_in_product_report_and_message_to_the_reporter(
         ).status_code
         == 403
     )
+
+
+def test_the_demo_seeder_publishes_northwinds_page_once(db, client):
+    from accounts.tests.factories import OrganisationFactory, UserFactory
+    from aims.demo import DemoContext
+    from trust.demo import seed_trust
+    from trust.models import PublishedSystem, TrustPage
+
+    northwind = OrganisationFactory(name="Northwind", slug="northwind")
+    AISystemFactory(organisation=northwind, name="Demo system")
+    ctx = DemoContext(northwind=northwind, contoso=OrganisationFactory(), users={"officer": UserFactory()})
+    seed_trust(ctx)
+    seed_trust(ctx)
+    assert TrustPage.objects.count() == 1 and PublishedSystem.objects.count() == 1
+    payload = client.get(reverse("trust:public-json", args=["northwind"])).json()
+    assert payload["certification"]["certificate_number"] == "AIMS-DEMO-0001"
+    assert [s["name"] for s in payload["ai_systems"]] == ["Demo system"]
