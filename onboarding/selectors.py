@@ -69,7 +69,14 @@ def setup_steps(*, user, organisation, readiness=None) -> list[Step]:
             bool(scope and scope.boundaries.strip() and parties),
             f"{'Scope drafted' if scope else 'No scope yet'} · {parties} interested part{'y' if parties == 1 else 'ies'}",
         ),
-        Step(2, "systems", "First AI systems", "onboarding:systems", bool(systems), f"{len(systems)} AI system{'' if len(systems) == 1 else 's'}"),
+        Step(
+            2,
+            "systems",
+            "First AI systems",
+            "onboarding:systems",
+            bool(systems),
+            f"{len(systems)} AI system{'' if len(systems) == 1 else 's'}",
+        ),
         Step(
             3,
             "classify",

@@ -8,6 +8,7 @@ from django.conf import settings
 from aims.forms import OrganisationModelForm
 from registry.models import AISystem
 from trust.models import Concern, PublishedSystem, TrustPage
+from trust.services import LISTING_FIELDS, PAGE_FIELDS
 
 
 class TrustPageForm(OrganisationModelForm):
@@ -34,26 +35,7 @@ class TrustPageForm(OrganisationModelForm):
 
     class Meta:
         model = TrustPage
-        fields = [
-            "published",
-            "slug",
-            "display_name",
-            "introduction",
-            "publish_introduction",
-            "accept_concerns",
-            "policy_summary",
-            "publish_policy_summary",
-            "contact_email",
-            "contact_text",
-            "publish_contact",
-            "certification_standard",
-            "certification_body",
-            "certificate_number",
-            "certificate_valid_from",
-            "certificate_valid_until",
-            "publish_certification",
-            "publish_certificate_file",
-        ]
+        fields = list(PAGE_FIELDS)
         widgets = {
             "introduction": forms.Textarea(attrs={"rows": 3}),
             "policy_summary": forms.Textarea(attrs={"rows": 5}),
@@ -66,15 +48,7 @@ class TrustPageForm(OrganisationModelForm):
 class ListingForm(forms.ModelForm):
     class Meta:
         model = PublishedSystem
-        fields = [
-            "published",
-            "publish_purpose",
-            "publish_intended_users",
-            "publish_human_oversight",
-            "publish_eu_tier",
-            "user_information",
-            "publish_user_information",
-        ]
+        fields = [name for name in LISTING_FIELDS if name != "sort_order"]
         widgets = {"user_information": forms.Textarea(attrs={"rows": 3})}
 
 

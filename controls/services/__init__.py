@@ -68,6 +68,7 @@ __all__ = [
     "evidence_add_revision",
     "evidence_create",
     "evidence_delete",
+    "evidence_placeholder_create",
     "evidence_review",
     "evidence_update",
     "framework_create",

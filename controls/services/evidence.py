@@ -122,7 +122,12 @@ def evidence_placeholder_create(*, actor, organisation, data: dict) -> Evidence:
     values["owner"] = values.get("owner") or actor
     with model_errors_as_service_errors():
         return create_record(
-            Evidence, actor=actor, organisation=organisation, data=values, reason="Placeholder", member_fields=("owner",)
+            Evidence,
+            actor=actor,
+            organisation=organisation,
+            data=values,
+            reason="Placeholder",
+            member_fields=("owner",),
         )
 
 
