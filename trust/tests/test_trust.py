@@ -329,14 +329,19 @@ def test_the_demo_seeder_publishes_northwinds_page_once(db, client):
     assert [s["name"] for s in payload["ai_systems"]] == ["Demo system"]
 
 
-def test_public_page_and_concern_list_queries_do_not_grow_with_rows(client, client_for, officer, org, page,
-                                                                    django_assert_max_num_queries):
+def test_public_page_and_concern_list_queries_do_not_grow_with_rows(
+    client, client_for, officer, org, page, django_assert_max_num_queries
+):
     from trust.tests.factories import ConcernFactory
 
     for _ in range(12):
         system = AISystemFactory(organisation=org)
-        services.published_system_save(actor=officer, organisation=org, ai_system=system,
-                                       data={"published": True, "publish_purpose": True, "publish_eu_tier": True})
+        services.published_system_save(
+            actor=officer,
+            organisation=org,
+            ai_system=system,
+            data={"published": True, "publish_purpose": True, "publish_eu_tier": True},
+        )
         ConcernFactory(organisation=org, ai_system=system)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("trust:public", args=[page.slug])).status_code == 200
