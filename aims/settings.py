@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "reports",
     "stewardship",
     "integrations",
+    "onboarding",
+    "trust",
 ]
 
 MIDDLEWARE = [
@@ -382,3 +384,12 @@ CELERY_BEAT_SCHEDULE["webhook-sweep"] = {"task": "integrations.sweep_webhooks", 
 CELERY_BEAT_SCHEDULE["evidence-expiring"] = {"task": "integrations.announce_expiring_evidence", "schedule": 3600.0 * 6}
 # Every register list offers "Import" when its spreadsheet layout imports back (integrations.spreadsheets).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("integrations.context_processors.import_link")
+# --- Onboarding and trust centre (issue 12) ---------------------------------------------------------------
+# Public concern reports: at most this many per client IP and per organisation in the window (cache-based),
+# a form filled faster than the minimum is treated as a bot, and a text longer than the limit is refused.
+TRUST_CONCERN_RATE_PER_IP = env_int("TRUST_CONCERN_RATE_PER_IP", 5, minimum=1)
+TRUST_CONCERN_RATE_PER_ORGANISATION = env_int("TRUST_CONCERN_RATE_PER_ORGANISATION", 50, minimum=1)
+TRUST_CONCERN_RATE_WINDOW = env_int("TRUST_CONCERN_RATE_WINDOW", 3600, minimum=60)
+TRUST_CONCERN_MIN_FILL_SECONDS = env_int("TRUST_CONCERN_MIN_FILL_SECONDS", 3, minimum=0)
+TRUST_CONCERN_MAX_FORM_AGE = env_int("TRUST_CONCERN_MAX_FORM_AGE", 24 * 3600, minimum=60)
+TRUST_CONCERN_MAX_LENGTH = env_int("TRUST_CONCERN_MAX_LENGTH", 5000, minimum=100)

@@ -76,6 +76,8 @@ urlpatterns = [
     path("trail/", include("trail.urls")),
     path("stewardship/", include("stewardship.urls")),
     path("integrations/", include("integrations.urls")),
+    path("", include("onboarding.urls")),
+    path("", include("trust.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

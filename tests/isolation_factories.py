@@ -193,3 +193,28 @@ def _integrations_factories() -> dict:
 
 
 FACTORIES.update(_integrations_factories())
+# --- onboarding and trust (issue 12): own document templates, trust page, listings, concerns --------------------
+def _onboarding_trust_factories():
+    from onboarding.models import DocumentTemplate, GapAnswer, SetupProgress
+    from trust.models import Concern, PublishedSystem, TrustPage
+    from trust.tests import factories as f
+
+    def gap_answer(organisation):
+        from controls.models import Requirement
+
+        requirement = Requirement.objects.filter(assessable=True, organisation__isnull=True).first()
+        return GapAnswer.objects.create(organisation=organisation, requirement=requirement, answer="no")
+
+    return {
+        DocumentTemplate: lambda organisation: DocumentTemplate.objects.create(
+            organisation=organisation, title="Globex secret template", body="Globex secret body"
+        ),
+        SetupProgress: lambda organisation: SetupProgress.objects.get_or_create(organisation=organisation)[0],
+        GapAnswer: gap_answer,
+        TrustPage: lambda organisation: f.TrustPageFactory(organisation=organisation, display_name="Globex secret"),
+        PublishedSystem: lambda organisation: f.PublishedSystemFactory(organisation=organisation),
+        Concern: lambda organisation: f.ConcernFactory(organisation=organisation, what_happened="Globex secret"),
+    }
+
+
+FACTORIES.update(_onboarding_trust_factories())

@@ -24,6 +24,7 @@ from controls.services.evidence import (
     evidence_add_revision,
     evidence_create,
     evidence_delete,
+    evidence_placeholder_create,
     evidence_review,
     evidence_update,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "evidence_add_revision",
     "evidence_create",
     "evidence_delete",
+    "evidence_placeholder_create",
     "evidence_review",
     "evidence_update",
     "framework_create",

@@ -112,6 +112,26 @@ def evidence_create(*, actor, organisation, data: dict, upload=None, note: str =
 
 
 @transaction.atomic
+def evidence_placeholder_create(*, actor, organisation, data: dict) -> Evidence:
+    """Record evidence still to be collected: what and where, no file or link yet (the guided gap analysis's
+    "where is the evidence?"). A file record without a revision: its state is "No file or link", so it never
+    counts towards readiness until its first revision is uploaded."""
+    values = {**_pick(data), "url": "", "kind": EvidenceKind.FILE}
+    check_reference_free(Evidence, organisation, values.get("reference"))
+    _check_links(organisation, values)
+    values["owner"] = values.get("owner") or actor
+    with model_errors_as_service_errors():
+        return create_record(
+            Evidence,
+            actor=actor,
+            organisation=organisation,
+            data=values,
+            reason="Placeholder",
+            member_fields=("owner",),
+        )
+
+
+@transaction.atomic
 def evidence_update(*, actor, evidence: Evidence, data: dict, reason: str = "Edited") -> Evidence:
     """Change what the evidence says and supports. A file's content changes only by a new revision."""
     values = _pick(data)

@@ -1,0 +1,70 @@
+"""Abuse protection for the public concern form, without third-party services.
+
+- A signed form token (``django.core.signing``) carries the organisation, a random nonce and the time the
+  form was served. A submission needs a valid token for the same organisation, no older than
+  ``TRUST_CONCERN_MAX_FORM_AGE`` and no younger than ``TRUST_CONCERN_MIN_FILL_SECONDS`` (bots post at once).
+  The nonce is also the idempotency key: the same form posted twice creates one concern.
+- A honeypot field people never see must stay empty.
+- Cache-based counters throttle per client IP and per organisation (``TRUST_CONCERN_RATE_*``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+SALT = "trust.concern-form"
+
+
+def form_token(organisation) -> str:
+    return signing.dumps({"o": str(organisation.pk), "n": secrets.token_urlsafe(24), "t": time.time()}, salt=SALT)
+
+
+class TokenProblem(Exception):
+    """The form token is missing, forged, expired or was filled too fast."""
+
+
+def check_form_token(token: str, organisation, *, now: float | None = None) -> str:
+    """The submission key (SHA-256 of the nonce) of a valid token, else ``TokenProblem``."""
+    try:
+        data = signing.loads(token or "", salt=SALT, max_age=settings.TRUST_CONCERN_MAX_FORM_AGE)
+    except signing.BadSignature as exc:  # includes SignatureExpired
+        raise TokenProblem("expired or invalid") from exc
+    if not isinstance(data, dict) or data.get("o") != str(organisation.pk) or not data.get("n"):
+        raise TokenProblem("wrong organisation")
+    elapsed = (now or time.time()) - float(data.get("t", 0))
+    if elapsed < settings.TRUST_CONCERN_MIN_FILL_SECONDS:
+        raise TokenProblem("too fast")
+    return hashlib.sha256(str(data["n"]).encode()).hexdigest()
+
+
+def client_ip(request) -> str:
+    """The peer address. Behind a proxy, configure it to set REMOTE_ADDR (never trust a client header here)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _hit(key: str, limit: int, window: int) -> bool:
+    """Count one attempt; ``True`` while within ``limit`` for the window."""
+    if cache.add(key, 1, timeout=window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return True
+    return count <= limit
+
+
+def allow_submission(request, organisation) -> bool:
+    """Throttle public submissions per client IP and per organisation (both must allow)."""
+    window = settings.TRUST_CONCERN_RATE_WINDOW
+    ip_key = "trust:concern:ip:" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+    org_key = f"trust:concern:org:{organisation.pk}"
+    ip_ok = _hit(ip_key, settings.TRUST_CONCERN_RATE_PER_IP, window)
+    org_ok = _hit(org_key, settings.TRUST_CONCERN_RATE_PER_ORGANISATION, window)
+    return ip_ok and org_ok
