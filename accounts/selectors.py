@@ -1,10 +1,11 @@
 """Reads about users, organisations and memberships."""
 
-from accounts.models import ApiToken, Membership
+from accounts.models import AccessLog, ApiToken, AuditorInvitation, Membership
 
 
 def memberships_for_user(user):
-    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    """The user's memberships in force (an external auditor's ends at expiry or revocation)."""
+    return Membership.objects.effective().filter(user=user).select_related("organisation").order_by("organisation__name")
 
 
 def current_membership(user, organisation_id):
@@ -28,3 +29,15 @@ def membership_list(organisation):
 
 def api_tokens_for_user(user, organisation):
     return ApiToken.objects.filter(user=user, organisation=organisation).order_by("-created_at")
+
+
+def access_log(organisation):
+    return AccessLog.objects.filter(organisation=organisation).select_related("user").order_by("-at")
+
+
+def auditor_invitations(organisation):
+    return (
+        AuditorInvitation.objects.filter(organisation=organisation)
+        .select_related("invited_by", "membership__user")
+        .order_by("-created_at")
+    )
