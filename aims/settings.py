@@ -305,7 +305,7 @@ AIMS_VERSION = "0.1.0"
 import datetime as _dt  # noqa: E402
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is tried
+    "accounts.backends.LockoutBackend",  # django-axes, first: refuses a locked-out sign-in before the password is tried
     "django.contrib.auth.backends.ModelBackend",
     "accounts.oidc.OrganisationOIDCBackend",  # per-organisation OpenID Connect single sign-on
 ]
