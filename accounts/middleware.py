@@ -37,6 +37,7 @@ class CurrentOrganisationMiddleware:
 # --- Session security, two-factor, external auditors ---------------------------------------------------------
 
 SESSION_LAST_SEEN = "aims_last_seen"
+SESSION_SIGNED_IN_AT = "aims_signed_in_at"
 SESSION_TWO_FACTOR = "aims_two_factor"  # {"state": "ok" | "verify" | "enrol", "at": epoch seconds}
 SESSION_SSO = "aims_sso"
 _TWO_FACTOR_RECHECK_SECONDS = 300
@@ -81,7 +82,7 @@ def two_factor_state(user) -> str:
 
 def remember_sign_in(request, user, *, sso: bool = False) -> None:
     """Called at every sign-in: start the idle clock and note what the second factor needs."""
-    request.session[SESSION_LAST_SEEN] = time.time()
+    request.session[SESSION_LAST_SEEN] = request.session[SESSION_SIGNED_IN_AT] = time.time()
     request.session[SESSION_SSO] = sso
     # Single sign-on: the identity provider applies its own multi-factor policy.
     state = "ok" if sso else two_factor_state(user)
@@ -134,6 +135,11 @@ class AccessControlMiddleware:
         if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
             minutes = settings.SESSION_IDLE_TIMEOUT // 60
             return _signed_out(request, f"You were signed out after {minutes} minutes without activity.")
+        signed_in_at = request.session.get(SESSION_SIGNED_IN_AT)
+        if signed_in_at is not None and now - signed_in_at > settings.SESSION_COOKIE_AGE:
+            # Activity keeps extending the session cookie; the sign-in itself has an absolute lifetime.
+            hours = settings.SESSION_COOKIE_AGE // 3600
+            return _signed_out(request, f"Your session ended after {hours} hours: sign in again.")
         if last_seen is None or now - last_seen > _LAST_SEEN_WRITE_EVERY:
             request.session[SESSION_LAST_SEEN] = now
 

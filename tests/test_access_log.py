@@ -75,7 +75,7 @@ def test_exports_and_evidence_downloads_are_recorded(client_for, officer, member
     viewer = client_for(members["viewer"])
 
     assert viewer.get(reverse("controls:evidence-download", args=[evidence.current_revision_id])).status_code == 200
-    assert viewer.get("/inventory/?export=csv").status_code == 200
+    assert viewer.get("/inventory/systems/?export=csv").status_code == 200
     api = api_for(members["auditor"], org)
     assert api.get(f"/api/v1/evidence/{evidence.pk}/download/").status_code == 200
 
@@ -83,7 +83,7 @@ def test_exports_and_evidence_downloads_are_recorded(client_for, officer, member
     assert downloads.filter(user=members["viewer"], detail__contains="bias.pdf").exists()
     assert downloads.filter(user=members["auditor"], path__startswith="/api/v1/evidence/").exists()
     export = AccessLog.objects.get(kind=AccessKind.EXPORT, user=members["viewer"])
-    assert export.organisation == org and "CSV" in export.detail and export.path.startswith("/inventory/")
+    assert export.organisation == org and "CSV" in export.detail and export.path.startswith("/inventory/systems/")
 
 
 @pytest.mark.parametrize("role", ["admin", "officer"])
@@ -122,6 +122,7 @@ def test_filters_and_csv_export(client_for, officer, members, org):
     assert "viewer export" in by_kind and "contributor login" not in by_kind
     by_user = client.get("/account/access-log/", {"q": "contributor"}).content.decode()
     assert "contributor login" in by_user and "viewer export" not in by_user
+    old.refresh_from_db()
     since = (old.at + dt.timedelta(days=1)).date().isoformat()
     recent = client.get("/account/access-log/", {"since": since}).content.decode()
     assert "old login" not in recent and "viewer export" in recent
