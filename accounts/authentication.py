@@ -3,6 +3,7 @@
 from rest_framework import authentication, exceptions
 
 from accounts.models import AccessKind, ApiToken, Membership
+from accounts.selectors import prime_permission_cache
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -41,7 +42,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
                 detail=f"{token.name} ({token.prefix}…)",
             )
         user = token.user
-        user.__dict__.setdefault("_aims_roles", {})[token.organisation_id] = membership.role
+        prime_permission_cache(user, membership)
         # The token decides the organisation for this request, whatever the session says.
         request._request.membership = membership
         request._request.organisation = token.organisation

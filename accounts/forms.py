@@ -75,7 +75,9 @@ class AuditorInviteForm(forms.Form):
     email = forms.EmailField(help_text="The invitation link is sent here.")
     name = forms.CharField(required=False, max_length=200, label="Name or certification body")
     expires_on = forms.DateField(
-        label="Access until", widget=forms.DateInput(attrs={"type": "date"}), help_text="Access ends at the end of this day (UTC)."
+        label="Access until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Access ends at the end of this day (UTC).",
     )
     audits = forms.MultipleChoiceField(
         required=False,

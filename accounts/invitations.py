@@ -92,12 +92,7 @@ def invitation_for_token(token: str, *, now: datetime | None = None) -> AuditorI
     """The pending invitation for a link token; ``None`` when unknown, used, expired or revoked."""
     if not token or len(token) > 100:
         return None
-    return (
-        AuditorInvitation.objects.pending(now)
-        .select_related("organisation")
-        .filter(token_hash=_hash(token))
-        .first()
-    )
+    return AuditorInvitation.objects.pending(now).select_related("organisation").filter(token_hash=_hash(token)).first()
 
 
 @transaction.atomic
@@ -129,9 +124,7 @@ def accept_invitation(*, token: str, username: str, password: str, now: datetime
     invitation.membership = membership
     invitation.accepted_at = now
     save_with_history(invitation, actor=user, reason="Invitation accepted")
-    record_access(
-        AccessKind.INVITATION, user=user, organisation=invitation.organisation, detail="invitation accepted"
-    )
+    record_access(AccessKind.INVITATION, user=user, organisation=invitation.organisation, detail="invitation accepted")
     return user
 
 

@@ -117,7 +117,9 @@ class OrganisationOIDCBackend(OIDCAuthenticationBackend):
 
 def sso_start(request, slug):
     """Begin single sign-on for the organisation ``slug``: off to its provider."""
-    provider = get_object_or_404(OidcProvider.objects.select_related("organisation"), organisation__slug=slug, enabled=True)
+    provider = get_object_or_404(
+        OidcProvider.objects.select_related("organisation"), organisation__slug=slug, enabled=True
+    )
     request.session[SESSION_PROVIDER] = str(provider.pk)
     view = OIDCAuthenticationRequestView.__new__(OIDCAuthenticationRequestView)
     values = _provider_settings(provider)

@@ -115,9 +115,7 @@ def two_factor_verify(request):
         from accounts.access import record_access
         from accounts.models import AccessKind
 
-        record_access(
-            AccessKind.LOGIN_FAILED, request=request, detail="wrong two-factor code", every_organisation=True
-        )
+        record_access(AccessKind.LOGIN_FAILED, request=request, detail="wrong two-factor code", every_organisation=True)
         form.add_error("code", "That code is not right (or was already used). Try the next code.")
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
 
@@ -167,7 +165,12 @@ def access_log(request):
     return render(
         request,
         "accounts/access_log.html",
-        {"page": page, "form": form, "query": query.urlencode(), "can_export": can(request.user, "export", AccessLog, organisation)},
+        {
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "can_export": can(request.user, "export", AccessLog, organisation),
+        },
     )
 
 
@@ -212,11 +215,19 @@ def auditor_invitations(request):
                 messages.success(request, f"Invitation sent to {invitation.email}.")
                 return redirect("accounts:auditors")
     names = dict(choices)
-    rows = [(inv, [names.get(i, "(deleted audit)") for i in inv.audit_ids]) for inv in selectors.auditor_invitations(organisation)]
+    rows = [
+        (inv, [names.get(i, "(deleted audit)") for i in inv.audit_ids])
+        for inv in selectors.auditor_invitations(organisation)
+    ]
     return render(
         request,
         "accounts/auditors.html",
-        {"rows": rows, "form": form, "now": timezone.now(), "can_invite": can(request.user, "add", AuditorInvitation, organisation)},
+        {
+            "rows": rows,
+            "form": form,
+            "now": timezone.now(),
+            "can_invite": can(request.user, "add", AuditorInvitation, organisation),
+        },
     )
 
 

@@ -68,10 +68,7 @@ def role_of(user, organisation) -> str | None:
 
         # Only memberships in force: an external auditor's ends at its expiry or revocation.
         cache[key] = (
-            Membership.objects.effective()
-            .filter(user=user, organisation_id=key)
-            .values_list("role", flat=True)
-            .first()
+            Membership.objects.effective().filter(user=user, organisation_id=key).values_list("role", flat=True).first()
         )
     return cache[key]
 

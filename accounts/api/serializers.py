@@ -11,7 +11,10 @@ class TokenObtainInputSerializer(serializers.Serializer):
     )
     read_only = serializers.BooleanField(default=False)
     otp = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, help_text="Two-factor code (or recovery code) when you use one."
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Two-factor code (or recovery code) when you use one.",
     )
 
 

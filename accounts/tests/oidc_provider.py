@@ -79,7 +79,16 @@ class LocalOpenIDProvider:
     def jwks(self) -> dict:
         numbers = self.key.public_key().public_numbers()
         return {
-            "keys": [{"kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid, "n": _b64(numbers.n), "e": _b64(numbers.e)}]
+            "keys": [
+                {
+                    "kty": "RSA",
+                    "alg": "RS256",
+                    "use": "sig",
+                    "kid": self.kid,
+                    "n": _b64(numbers.n),
+                    "e": _b64(numbers.e),
+                }
+            ]
         }
 
     def _handler(self):

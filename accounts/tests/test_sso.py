@@ -136,7 +136,9 @@ def test_sso_only_refuses_password_sign_in_with_a_clear_message(client, configur
     assert "_auth_user_id" not in client.session
     # ... and over the API.
     api = Client().post(
-        "/api/v1/auth/token/", {"username": sso_member.username, "password": "aims-demo"}, content_type="application/json"
+        "/api/v1/auth/token/",
+        {"username": sso_member.username, "password": "aims-demo"},
+        content_type="application/json",
     )
     assert api.status_code == 400
     assert "single sign-on only" in api.content.decode()
