@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -20,6 +20,7 @@ from accounts.api.serializers import (
     TokenObtainOutputSerializer,
 )
 from accounts.models import AccessKind, AccessLog, ApiToken, Membership
+from aims.permissions import can_for_request
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: field errors as JSON"),
@@ -130,10 +131,23 @@ class AccessLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     queryset = AccessLog.objects.select_related("user")
     serializer_class = AccessLogSerializer
     filter_backends: list = []
+    # Any member reaches the view; the list then refuses those who may not read the log (403), and a single
+    # entry is simply not found for them (404, as for another organisation's).
+    allow_any_member = True
+
+    def _may_read(self) -> bool:
+        return can_for_request(self.request, "view", AccessLog)
+
+    def list(self, request, *args, **kwargs):
+        if not self._may_read():
+            raise PermissionDenied("Only administrators and officers read the access log.")
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         from accounts.views_security import filter_access_log
 
+        if not self._may_read():
+            return AccessLog.objects.none()
         rows = super().get_queryset().filter(organisation=self.request.organisation).order_by("-at")
         if self.action == "list":
             rows, form = filter_access_log(rows, self.request.query_params)
