@@ -146,3 +146,13 @@ def disable_two_factor(user) -> None:
 
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What a locked-out sign-in gets (django-axes' AXES_LOCKOUT_CALLABLE): JSON for the API, a page otherwise."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": lockout_message()}, status=429)
+    return render(request, "accounts/locked_out.html", {"message": lockout_message()}, status=429)

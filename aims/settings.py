@@ -320,7 +320,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"  # JSON for the API, a page for browsers
 AXES_VERBOSE = False
 # Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request (and after SESSION_COOKIE_AGE
 # in any case); the session key changes at every sign-in (Django's login() cycles it).

@@ -242,6 +242,7 @@ def test_obtain_token_locks_the_account_out_after_repeated_failures(anon, office
     assert statuses[: settings.AXES_FAILURE_LIMIT - 1] == [400] * (settings.AXES_FAILURE_LIMIT - 1)
     assert statuses[-1] == 429
     assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.json()["detail"]
 
 
 # --- /me/ and authentication ---------------------------------------------------------------------------
