@@ -75,14 +75,16 @@ def test_exports_and_evidence_downloads_are_recorded(client_for, officer, member
     viewer = client_for(members["viewer"])
 
     assert viewer.get(reverse("controls:evidence-download", args=[evidence.current_revision_id])).status_code == 200
-    assert viewer.get("/inventory/systems/?export=csv").status_code == 200
+    assert viewer.get("/inventory/systems/?export=csv").status_code == 403  # viewers may not export
+    assert client_for(members["auditor"]).get("/inventory/systems/?export=csv").status_code == 200
     api = api_for(members["auditor"], org)
     assert api.get(f"/api/v1/evidence/{evidence.pk}/download/").status_code == 200
 
     downloads = AccessLog.objects.filter(kind=AccessKind.DOWNLOAD, organisation=org)
     assert downloads.filter(user=members["viewer"], detail__contains="bias.pdf").exists()
     assert downloads.filter(user=members["auditor"], path__startswith="/api/v1/evidence/").exists()
-    export = AccessLog.objects.get(kind=AccessKind.EXPORT, user=members["viewer"])
+    assert not AccessLog.objects.filter(kind=AccessKind.EXPORT, user=members["viewer"]).exists()
+    export = AccessLog.objects.get(kind=AccessKind.EXPORT, user=members["auditor"])
     assert export.organisation == org and "CSV" in export.detail and export.path.startswith("/inventory/systems/")
 
 
