@@ -133,13 +133,19 @@ def test_expired_session_is_signed_out(officer):
     start = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
         _sign_in(client, officer)
-    # Active every few minutes, but past the absolute session age.
+    # Active every quarter of an hour, right up to the absolute session age: still signed in ...
+    step = dt.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT // 2)
+    end = start + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     moment = start
-    while moment < start + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE):
-        moment += dt.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT // 2)
+    while moment + step <= end:
+        moment += step
         with time_machine.travel(moment, tick=False):
-            response = client.get("/")
-    assert response.status_code == 302 and response["Location"].startswith("/login/")
+            assert client.get("/").status_code == 200
+    # ... and past it, signed out however active the session was.
+    with time_machine.travel(end + dt.timedelta(seconds=60), tick=False):
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+        assert "session ended" in client.get(response["Location"]).content.decode()
 
 
 def test_api_session_idle_gets_401(officer):
