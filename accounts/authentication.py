@@ -2,7 +2,8 @@
 
 from rest_framework import authentication, exceptions
 
-from accounts.models import ApiToken, Membership
+from accounts.models import AccessKind, ApiToken, Membership
+from accounts.selectors import prime_permission_cache
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -26,13 +27,22 @@ class TokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
-        membership = Membership.objects.filter(user=token.user, organisation=token.organisation).first()
+        membership = Membership.objects.effective().filter(user=token.user, organisation=token.organisation).first()
         if membership is None:
             # The user left the organisation: the token dies with the membership.
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
-        token.mark_used()
+        if token.mark_used():  # at most once a minute per token, like last_used_at
+            from accounts.access import record_access
+
+            record_access(
+                AccessKind.TOKEN_USED,
+                request=request._request,
+                user=token.user,
+                organisation=token.organisation,
+                detail=f"{token.name} ({token.prefix}…)",
+            )
         user = token.user
-        user.__dict__.setdefault("_aims_roles", {})[token.organisation_id] = membership.role
+        prime_permission_cache(user, membership)
         # The token decides the organisation for this request, whatever the session says.
         request._request.membership = membership
         request._request.organisation = token.organisation

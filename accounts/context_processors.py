@@ -24,4 +24,13 @@ def navigation(request):
 
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    return {"nav_areas": build(request.path)}
+    areas = build(request.path)
+    membership = getattr(request, "membership", None)
+    if membership is not None and membership.expires_at is not None:
+        # An external auditor sees only the pages their access opens.
+        from accounts.middleware import EXTERNAL_AUDITOR_PATHS
+
+        for area in areas:
+            area["links"] = [link for link in area["links"] if link["url"].startswith(tuple(EXTERNAL_AUDITOR_PATHS))]
+        areas = [area for area in areas if area["links"]]
+    return {"nav_areas": areas}

@@ -1,10 +1,13 @@
 """Reads about users, organisations and memberships."""
 
-from accounts.models import ApiToken, Membership
+from accounts.models import AccessLog, ApiToken, AuditorInvitation, Membership
 
 
 def memberships_for_user(user):
-    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    """The user's memberships in force (an external auditor's ends at expiry or revocation)."""
+    return (
+        Membership.objects.effective().filter(user=user).select_related("organisation").order_by("organisation__name")
+    )
 
 
 def current_membership(user, organisation_id):
@@ -18,8 +21,16 @@ def current_membership(user, organisation_id):
     else:
         membership = memberships[0]
     # Prime the permission module's cache so the first can() of the request costs no query.
-    user.__dict__.setdefault("_aims_roles", {})[membership.organisation_id] = membership.role
+    prime_permission_cache(user, membership)
     return membership
+
+
+def prime_permission_cache(user, membership) -> None:
+    """Tell the permission module what the membership already says (role; not an external auditor), so the
+    request's permission checks cost no query."""
+    user.__dict__.setdefault("_aims_roles", {})[membership.organisation_id] = membership.role
+    if membership.expires_at is None:
+        user.__dict__.setdefault("_aims_scopes", {})[membership.organisation_id] = None
 
 
 def membership_list(organisation):
@@ -28,3 +39,15 @@ def membership_list(organisation):
 
 def api_tokens_for_user(user, organisation):
     return ApiToken.objects.filter(user=user, organisation=organisation).order_by("-created_at")
+
+
+def access_log(organisation):
+    return AccessLog.objects.filter(organisation=organisation).select_related("user").order_by("-at")
+
+
+def auditor_invitations(organisation):
+    return (
+        AuditorInvitation.objects.filter(organisation=organisation)
+        .select_related("invited_by", "membership__user")
+        .order_by("-created_at")
+    )

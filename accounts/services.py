@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import ApiToken, Membership, Organisation, User
+from accounts.access import record_access
+from accounts.models import AccessKind, ApiToken, Membership, Organisation, User
 from aims.permissions import can, forget_roles
 from aims.roles import Role
 from aims.services import ServiceError, delete_with_history, save_with_history
@@ -58,6 +59,12 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     old = membership.get_role_display()
     membership.role = role
     save_with_history(membership, actor=actor, reason=f"Role changed from {old} to {membership.get_role_display()}")
+    record_access(
+        AccessKind.ROLE_CHANGED,
+        user=actor,
+        organisation=membership.organisation,
+        detail=f"{membership.user.username}: {old} → {membership.get_role_display()}",
+    )
     forget_roles(membership.user)
     forget_roles(actor)  # the actor may have changed their own role
     return membership
@@ -89,6 +96,12 @@ def api_token_create(*, user: User, organisation: Organisation, name: str = "API
         prefix=key[: ApiToken.PREFIX_LENGTH],
         key_hash=ApiToken.hash_key(key),
     )
+    record_access(
+        AccessKind.TOKEN_CREATED,
+        user=user,
+        organisation=organisation,
+        detail=f"{token.name} ({token.prefix}…){' read-only' if read_only else ''}",
+    )
     return token, key
 
 
@@ -99,15 +112,45 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        record_access(
+            AccessKind.TOKEN_REVOKED,
+            user=actor,
+            organisation=token.organisation,
+            detail=f"{token.name} ({token.prefix}…) of {token.user.username}",
+        )
     return token
 
 
-def api_token_obtain(*, username: str, password: str, organisation_slug: str = "", read_only: bool = False):
-    """Exchange credentials for a token in one of the user's organisations; returns ``(token, key)``."""
-    user = authenticate(username=username, password=password)
+def api_token_obtain(
+    *,
+    username: str,
+    password: str,
+    organisation_slug: str = "",
+    read_only: bool = False,
+    otp: str = "",
+    request=None,
+):
+    """Exchange credentials for a token in one of the user's organisations; returns ``(token, key)``.
+
+    The same rules as the sign-in page hold: lockout after repeated failures (``request`` is needed for
+    it), no password for members of an organisation that signs in only through SSO, and the second factor
+    for users who have one.
+    """
+    from accounts import security
+
+    user = authenticate(request, username=username, password=password)
     if user is None:
+        if request is not None and getattr(request, "axes_locked_out", False):
+            raise ServiceError(security.lockout_message(), field="non_field_errors")
         raise ServiceError("Unable to sign in with these credentials.", field="non_field_errors")
-    memberships = Membership.objects.filter(user=user).select_related("organisation")
+    refusal = security.password_login_refusal(user)
+    if refusal:
+        raise ServiceError(refusal, field="non_field_errors")
+    if security.has_two_factor(user) and not security.verify_code(user, otp):
+        raise ServiceError("Give the current code of your authenticator app (or a recovery code).", field="otp")
+    if not security.has_two_factor(user) and security.two_factor_required(user):
+        raise ServiceError("Your organisation requires two-factor: set it up in the browser first.", field="otp")
+    memberships = Membership.objects.effective().filter(user=user).select_related("organisation")
     if organisation_slug:
         membership = memberships.filter(organisation__slug=organisation_slug).first()
         if membership is None:

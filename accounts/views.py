@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import ApiTokenForm, LoginForm, MemberAddForm, MemberRoleForm
+from accounts.forms import ApiTokenForm, MemberAddForm, MemberRoleForm, PasswordLoginForm
 from accounts.middleware import SESSION_KEY
 from accounts.models import ApiToken, Membership
 from aims.forms import apply_service_error
@@ -20,8 +20,15 @@ from aims.services import ServiceError
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
-    authentication_form = LoginForm
+    authentication_form = PasswordLoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from accounts.models import OidcProvider
+
+        context = super().get_context_data(**kwargs)
+        context["sso_available"] = OidcProvider.objects.filter(enabled=True).exists()
+        return context
 
 
 @require_POST

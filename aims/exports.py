@@ -106,6 +106,11 @@ def _xlsx_bytes(queryset, fields, title: str) -> bytes:
 
 
 def export_response(queryset, fields, fmt: str, *, filename: str):
+    from accounts.access import current_request, record_access  # every export of a request is in the access log
+    from accounts.models import AccessKind
+
+    if fmt in EXPORT_FORMATS and current_request() is not None:
+        record_access(AccessKind.EXPORT, detail=f"{filename} as {fmt.upper()}")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     name = f"{filename}-{stamp}.{fmt}"
     if fmt == "csv":

@@ -21,11 +21,11 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(organisation=organisation)
 
     def visible_to(self, user, organisation):
-        from aims.permissions import can  # the permission module reads models; import lazily
+        from aims.permissions import can, scope_queryset  # the permission module reads models; import lazily
 
         if organisation is None or not can(user, "view", self.model, organisation):
             return self.none()
-        return self.filter(organisation=organisation)
+        return scope_queryset(self.filter(organisation=organisation), user, organisation)
 
 
 class OrganisationScopedModel(models.Model):

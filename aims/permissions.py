@@ -27,6 +27,34 @@ _OWNERSHIP_BOUND = frozenset({"change", "delete"})
 _AUDITOR_ON_AUDIT_RECORDS = frozenset({"view", "add", "change", "export"})
 # Organisation-level records (members, tokens, settings) are the administrator's.
 _ACCOUNT_MODELS = frozenset({"accounts.membership", "accounts.organisation", "accounts.apitoken"})
+# Security records: the access log is read (and exported) by administrators and officers; both may invite
+# external auditors; single sign-on is configured by administrators only.
+_SECURITY_READERS = frozenset({Role.ADMIN, Role.OFFICER})
+_SECURITY_MODELS: dict[str, frozenset[str]] = {
+    "accounts.accesslog": frozenset({"view", "export"}),
+    "accounts.auditorinvitation": frozenset({"view", "add", "change", "delete"}),
+}
+_ADMIN_ONLY_MODELS = frozenset({"accounts.oidcprovider"})
+
+# What an external auditor (an auditor membership with an end date, from an invitation) may read: these
+# models only, and of them only what their invitation's scope names. The value is the field holding the
+# audit's id ("pk" for the audit itself). Higher apps add theirs with ``register_external_scope`` (the
+# evidence packs of ``reports``). Anything not listed is refused: deny by default.
+_EXTERNAL_SCOPED: dict[str, str] = {
+    "audits.audit": "pk",
+    "audits.checklistitem": "audit_id",
+    "audits.finding": "audit_id",
+}
+_EXTERNAL_ACTIONS = frozenset({"view", "export"})
+
+
+def register_external_scope(model_label: str, audit_field: str) -> None:
+    """Let external auditors read ``model_label`` records whose ``audit_field`` names an audit in their scope.
+
+    ``audit_field`` is ``"pk"`` for audits themselves, ``"audit_id"`` for records of one audit, or ``""`` for
+    records that belong to the whole organisation's audit work (visible only with a whole-organisation scope).
+    """
+    _EXTERNAL_SCOPED[model_label.lower()] = audit_field
 
 
 def role_of(user, organisation) -> str | None:
@@ -38,13 +66,81 @@ def role_of(user, organisation) -> str | None:
     if key not in cache:
         from accounts.models import Membership
 
-        cache[key] = Membership.objects.filter(user=user, organisation_id=key).values_list("role", flat=True).first()
+        # Only memberships in force: an external auditor's ends at its expiry or revocation.
+        cache[key] = (
+            Membership.objects.effective().filter(user=user, organisation_id=key).values_list("role", flat=True).first()
+        )
     return cache[key]
 
 
 def forget_roles(user) -> None:
     """Drop the cached roles (after a membership changes within the same request or test)."""
     user.__dict__.pop("_aims_roles", None)
+    user.__dict__.pop("_aims_scopes", None)
+
+
+class ExternalScope:
+    """What an external auditor's invitation opens: every audit (``audit_ids`` None) or the named ones."""
+
+    def __init__(self, audit_ids):
+        self.audit_ids = frozenset(str(i) for i in audit_ids) if audit_ids else None
+
+    @property
+    def whole_organisation(self) -> bool:
+        return self.audit_ids is None
+
+
+def external_scope(user, organisation) -> ExternalScope | None:
+    """The external-auditor scope of ``user`` in ``organisation``; ``None`` for an ordinary member."""
+    if user is None or not getattr(user, "is_authenticated", False) or organisation is None:
+        return None
+    cache = user.__dict__.setdefault("_aims_scopes", {})
+    key = organisation.pk
+    if key not in cache:
+        from accounts.models import Membership
+
+        row = (
+            Membership.objects.filter(user=user, organisation_id=key, expires_at__isnull=False)
+            .values_list("pk", "invitation__audit_ids")
+            .first()
+        )
+        cache[key] = ExternalScope(row[1]) if row else None
+    return cache[key]
+
+
+def auditor_scope_allows(user, organisation, obj) -> bool:
+    """May ``user`` see ``obj`` as far as an external auditor's scope goes? Always true for ordinary members.
+
+    Call it for any object an external auditor could reach outside ``can`` (evidence packs built from an
+    audit, a download): records of unlisted models are refused, records of another audit too.
+    """
+    scope = external_scope(user, organisation)
+    if scope is None:
+        return True
+    label = obj._meta.label_lower
+    if label not in _EXTERNAL_SCOPED or getattr(obj, "organisation_id", None) != organisation.pk:
+        return False
+    field = _EXTERNAL_SCOPED[label]
+    if scope.whole_organisation:
+        return True
+    if not field:
+        return False
+    return str(getattr(obj, field, "")) in scope.audit_ids
+
+
+def scope_queryset(queryset, user, organisation):
+    """Narrow a queryset to an external auditor's scope (unchanged for ordinary members)."""
+    scope = external_scope(user, organisation)
+    if scope is None:
+        return queryset
+    field = _EXTERNAL_SCOPED.get(queryset.model._meta.label_lower)
+    if field is None:
+        return queryset.none()
+    if scope.whole_organisation:
+        return queryset
+    if not field:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__in": list(scope.audit_ids)})
 
 
 def can(user, action: str, obj_or_model, organisation) -> bool:
@@ -60,6 +156,19 @@ def can(user, action: str, obj_or_model, organisation) -> bool:
         return False
     meta = getattr(model, "_meta", None)
     label = meta.label_lower if meta is not None else ""
+
+    if external_scope(user, organisation) is not None:
+        # External auditors read their scope and nothing else, whatever their role says.
+        if label == "accounts.organisation":
+            return action == "view"
+        if action not in _EXTERNAL_ACTIONS or label not in _EXTERNAL_SCOPED:
+            return False
+        return not is_instance or auditor_scope_allows(user, organisation, obj_or_model)
+
+    if label in _SECURITY_MODELS:
+        return role in _SECURITY_READERS and action in _SECURITY_MODELS[label]
+    if label in _ADMIN_ONLY_MODELS:
+        return role == Role.ADMIN
 
     if label in _ACCOUNT_MODELS:
         if action == "view":

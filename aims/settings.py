@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "aims",
     "accounts",
     "trail",
@@ -80,11 +84,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
+    "accounts.middleware.AccessControlMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a locked-out sign-in into its page
 ]
 
 ROOT_URLCONF = "aims.urls"
@@ -393,3 +400,39 @@ TRUST_CONCERN_RATE_WINDOW = env_int("TRUST_CONCERN_RATE_WINDOW", 3600, minimum=6
 TRUST_CONCERN_MIN_FILL_SECONDS = env_int("TRUST_CONCERN_MIN_FILL_SECONDS", 3, minimum=0)
 TRUST_CONCERN_MAX_FORM_AGE = env_int("TRUST_CONCERN_MAX_FORM_AGE", 24 * 3600, minimum=60)
 TRUST_CONCERN_MAX_LENGTH = env_int("TRUST_CONCERN_MAX_LENGTH", 5000, minimum=100)
+# --- Sign-in security (accounts: issue 10 authentication, issue 12 external auditors) ----------------------
+import datetime as _dt  # noqa: E402
+
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",  # django-axes, first: refuses a locked-out sign-in before the password is tried
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.OrganisationOIDCBackend",  # per-organisation OpenID Connect single sign-on
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Lockout: AXES_FAILURE_LIMIT failed sign-ins for one username from one address lock that pair out.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"  # JSON for the API, a page for browsers
+AXES_VERBOSE = False
+# Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request (and after SESSION_COOKIE_AGE
+# in any case); the session key changes at every sign-in (Django's login() cycles it).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
+CSRF_COOKIE_SAMESITE = "Lax"
+# TOTP two-factor (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "AIMS")
+# OpenID Connect (mozilla-django-oidc): providers are configured per organisation in the database
+# (accounts.OidcProvider); these are the settings common to all of them.
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
+OIDC_CREATE_USER = False  # SSO signs in existing members only
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+OIDC_STORE_ID_TOKEN = False
+OIDC_RP_SIGN_ALGO = "RS256"

@@ -6,6 +6,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views import View
 
+from accounts.access import record_access
+from accounts.models import AccessKind
 from aims.crud import (
     Column,
     OrganisationViewMixin,
@@ -201,6 +203,11 @@ def revision_file_response(revision: EvidenceRevision) -> FileResponse:
         raise Http404("The file is missing from storage.") from exc
     response = FileResponse(
         handle, as_attachment=True, filename=revision.original_name, content_type=revision.content_type
+    )
+    # Every download, from a page or the API, is in the access log (of the request being served).
+    record_access(
+        AccessKind.DOWNLOAD,
+        detail=f"{revision.evidence.reference} revision {revision.number}: {revision.original_name}"[:500],
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

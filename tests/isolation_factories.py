@@ -218,3 +218,29 @@ def _onboarding_trust_factories():
 
 
 FACTORIES.update(_onboarding_trust_factories())
+# --- accounts: access log and external auditor invitations ---------------------------------------------------
+def _accounts_security_factories():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import AccessKind, AccessLog, AuditorInvitation
+
+    def access_log(organisation):
+        return AccessLog.objects.create(
+            organisation=organisation, kind=AccessKind.EXPORT, detail="Globex secret export"
+        )
+
+    def invitation(organisation):
+        return AuditorInvitation.objects.create(
+            organisation=organisation,
+            email="globex-auditor@example.org",
+            name="Globex secret auditor",
+            expires_at=timezone.now() + dt.timedelta(days=7),
+            token_hash=f"{organisation.pk.hex:0<64}",
+        )
+
+    return {AccessLog: access_log, AuditorInvitation: invitation}
+
+
+FACTORIES.update(_accounts_security_factories())

@@ -10,6 +10,12 @@ class TokenObtainInputSerializer(serializers.Serializer):
         max_length=80, required=False, allow_blank=True, help_text="Slug; optional when you belong to one."
     )
     read_only = serializers.BooleanField(default=False)
+    otp = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Two-factor code (or recovery code) when you use one.",
+    )
 
 
 class TokenObtainOutputSerializer(serializers.Serializer):
@@ -50,4 +56,15 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "read_only", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class AccessLogSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        from accounts.models import AccessLog
+
+        model = AccessLog
+        fields = ["id", "at", "kind", "kind_label", "username", "ip_address", "method", "path", "detail", "user_agent"]
         read_only_fields = fields

@@ -6,6 +6,7 @@ from accounts.api import views
 router = SimpleRouter()
 router.register("members", views.MembershipViewSet, basename="membership")
 router.register("tokens", views.ApiTokenViewSet, basename="apitoken")
+router.register("access-log", views.AccessLogViewSet, basename="accesslog")
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),

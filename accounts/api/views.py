@@ -1,8 +1,10 @@
 """Token exchange, ``/me/`` and the organisation's members and tokens."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -10,13 +12,15 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api.serializers import (
+    AccessLogSerializer,
     ApiTokenSerializer,
     MembershipSerializer,
     MeSerializer,
     TokenObtainInputSerializer,
     TokenObtainOutputSerializer,
 )
-from accounts.models import ApiToken, Membership
+from accounts.models import AccessKind, AccessLog, ApiToken, Membership
+from aims.permissions import can_for_request
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: field errors as JSON"),
@@ -47,6 +51,8 @@ class TokenObtainView(APIView):
         data = TokenObtainInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         token, key = services.api_token_obtain(
+            request=request._request,
+            otp=data.validated_data.get("otp", ""),
             username=data.validated_data["username"],
             password=data.validated_data["password"],
             organisation_slug=data.validated_data.get("organisation", ""),
@@ -108,3 +114,43 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def revoke(self, request, pk=None):
         token = services.api_token_revoke(actor=request.user, token=self.get_object())
         return Response(ApiTokenSerializer(token).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("kind", str, enum=[k.value for k in AccessKind], description="Event kind"),
+        OpenApiParameter("q", str, description="Username contains"),
+        OpenApiParameter("since", OpenApiTypes.DATE, description="On or after this day"),
+        OpenApiParameter("until", OpenApiTypes.DATE, description="On or before this day"),
+    ],
+    tags=["auth"],
+)
+class AccessLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The organisation's access log (administrators and officers): sign-ins, tokens, exports, downloads."""
+
+    queryset = AccessLog.objects.select_related("user")
+    serializer_class = AccessLogSerializer
+    filter_backends: list = []
+    # Any member reaches the view; the list then refuses those who may not read the log (403), and a single
+    # entry is simply not found for them (404, as for another organisation's).
+    allow_any_member = True
+
+    def _may_read(self) -> bool:
+        return can_for_request(self.request, "view", AccessLog)
+
+    def list(self, request, *args, **kwargs):
+        if not self._may_read():
+            raise PermissionDenied("Only administrators and officers read the access log.")
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        from accounts.views_security import filter_access_log
+
+        if not self._may_read():
+            return AccessLog.objects.none()
+        rows = super().get_queryset().filter(organisation=self.request.organisation).order_by("-at")
+        if self.action == "list":
+            rows, form = filter_access_log(rows, self.request.query_params)
+            if form.is_bound and not form.is_valid():
+                raise ValidationError(form.errors)
+        return rows

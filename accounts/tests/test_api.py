@@ -220,14 +220,29 @@ def test_obtain_token_get_is_405_json(anon, db):
     assert "detail" in _assert_json(response)
 
 
-def test_obtain_token_is_throttled(anon, officer):
+def test_obtain_token_is_throttled(anon, db):
+    # Different usernames each time, so the per-account lockout (below) never triggers: this is the rate limit.
     statuses = [
-        anon.post(TOKEN_URL, {"username": officer.username, "password": "wrong"}, format="json").status_code
-        for _ in range(31)
+        anon.post(TOKEN_URL, {"username": f"nobody{i}", "password": "wrong"}, format="json").status_code
+        for i in range(31)
     ]
 
     assert statuses[:30] == [400] * 30
     assert statuses[30] == 429
+
+
+def test_obtain_token_locks_the_account_out_after_repeated_failures(anon, officer, settings):
+    statuses = [
+        anon.post(TOKEN_URL, {"username": officer.username, "password": "wrong"}, format="json").status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1)
+    ]
+    # Even the right password is refused while locked out.
+    locked = anon.post(TOKEN_URL, {"username": officer.username, "password": "aims-demo"}, format="json")
+
+    assert statuses[: settings.AXES_FAILURE_LIMIT - 1] == [400] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert statuses[-1] == 429
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.json()["detail"]
 
 
 # --- /me/ and authentication ---------------------------------------------------------------------------
