@@ -168,6 +168,8 @@ def _reviews_factories():
 
 
 FACTORIES.update(_reviews_factories())
+
+
 # --- reports: evidence packs and dossiers ------------------------------------------------------------------------
 def _reports_factories():
     from reports.models import ReportJob
@@ -177,6 +179,8 @@ def _reports_factories():
 
 
 FACTORIES.update(_reports_factories())
+
+
 # --- integrations: webhook endpoints and their delivery log ------------------------------------------------
 def _integrations_factories() -> dict:
     from integrations.models import WebhookDelivery, WebhookEndpoint
@@ -193,6 +197,8 @@ def _integrations_factories() -> dict:
 
 
 FACTORIES.update(_integrations_factories())
+
+
 # --- onboarding and trust (issue 12): own document templates, trust page, listings, concerns --------------------
 def _onboarding_trust_factories():
     from onboarding.models import DocumentTemplate, GapAnswer, SetupProgress
@@ -218,6 +224,8 @@ def _onboarding_trust_factories():
 
 
 FACTORIES.update(_onboarding_trust_factories())
+
+
 # --- accounts: access log and external auditor invitations ---------------------------------------------------
 def _accounts_security_factories():
     import datetime as dt

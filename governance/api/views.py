@@ -367,8 +367,7 @@ class AcknowledgementRequirementViewSet(OrganisationScopedViewSet):
     retrieve=extend_schema(summary="One acknowledgement"),
 )
 class AcknowledgementViewSet(
-    ConcurrencyMixin,
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ConcurrencyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Acknowledgements are given by members for themselves and never edited."""
 
