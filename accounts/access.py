@@ -10,9 +10,14 @@ from __future__ import annotations
 import contextvars
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.db import transaction
+from django.dispatch import Signal, receiver
 
 from accounts.models import AccessKind, AccessLog, Membership
+
+# Sent with ``rows`` after every write: the audit trail (a higher app) chains them. The rows are written with
+# bulk_create, which sends no post_save.
+access_recorded = Signal()
 
 _current_request: contextvars.ContextVar = contextvars.ContextVar("aims_current_request", default=None)
 
@@ -79,7 +84,10 @@ def record_access(
     else:
         organisations = []
     rows = [AccessLog(organisation=o, **base) for o in organisations] or [AccessLog(organisation=None, **base)]
-    return AccessLog.objects.bulk_create(rows)
+    with transaction.atomic():
+        written = AccessLog.objects.bulk_create(rows)
+        access_recorded.send(sender=AccessLog, rows=written)
+    return written
 
 
 @receiver(user_logged_in, dispatch_uid="aims_access_login")

@@ -23,4 +23,8 @@ class ReportsConfig(AppConfig):
 
         # A deleted job (or organisation) leaves no pack on disk.
         post_delete.connect(remove_file, sender=ReportJob, dispatch_uid="reports-remove-file")
+        from aims.permissions import register_external_scope
+
+        # External auditors read and download packs only when invited for the organisation's whole audit work.
+        register_external_scope("reports.reportjob", "")
         register_nav("reports", NavLink("Evidence packs", "reports:pack-list", "file-earmark-zip"))

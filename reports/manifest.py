@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from trail.services import chain_head
+
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = "aims-evidence-pack/1"
 
@@ -30,5 +32,13 @@ def build_manifest(job, *, files: list[dict], generated_at, systems: list, pdf_p
         "ai_systems": [{"reference": s.reference, "name": s.name} for s in systems],
         "pdf_pages": pdf_pages,
         "hash_algorithm": "sha256",
+        # The audit trail's head at the as-of date: a later verify_trail that reaches this link with this hash
+        # shows that nothing recorded before the pack was altered afterwards.
+        "trail_head": _trail_head(organisation, job.as_of),
         "files": sorted(files, key=lambda f: f["path"]),
     }
+
+
+def _trail_head(organisation, as_of) -> dict:
+    head = chain_head(organisation, as_of)
+    return {**head, "at": head["at"].isoformat(timespec="seconds") if head["at"] else None}

@@ -26,6 +26,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.access import record_access
+from accounts.models import AccessKind
+from aims.events import emit
 from aims.permissions import can
 from aims.services import ServiceError
 from reports.models import JobKind, JobStatus, PackDownload, PackFramework, ReportJob
@@ -275,6 +278,8 @@ def finish(job: ReportJob, token: str, temp: Path, final_name: str, *, page_coun
             page_count=page_count,
             heartbeat_at=timezone.now(),
         )
+        if job.kind == JobKind.PACK:
+            emit(job.organisation, "evidence_pack.ready", {"pack": job, "as_of": job.as_of, "size": size})
     return True
 
 
@@ -286,6 +291,11 @@ def can_download(user, job: ReportJob) -> bool:
 
 
 def record_download(job: ReportJob, *, user, via: str = "web", ip_address: str | None = None) -> PackDownload:
-    return PackDownload.objects.create(
-        job=job, organisation_id=job.organisation_id, user=user, via=via, ip_address=ip_address
-    )
+    """The pack's own download list, and the organisation's access log (which the audit trail chains)."""
+    with transaction.atomic():
+        record_access(
+            AccessKind.DOWNLOAD, user=user, organisation=job.organisation, detail=f"{job.reference} {job.file_name}"
+        )
+        return PackDownload.objects.create(
+            job=job, organisation_id=job.organisation_id, user=user, via=via, ip_address=ip_address
+        )

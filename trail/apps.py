@@ -14,4 +14,10 @@ class TrailConfig(AppConfig):
         from trail import services
 
         post_create_historical_record.connect(services.chain_history_record, dispatch_uid="trail.chain_history_record")
+
+        from accounts.access import access_recorded
+        from trail import access_log
+
+        access_recorded.connect(access_log.chain_access_rows, dispatch_uid="trail.chain_access_rows")
+        services.register_kind(access_log.ACCESS_LOG_KIND, access_log.load_access_rows)
         register_nav("settings", NavLink("Audit trail", "trail:status", "link-45deg"))

@@ -177,17 +177,27 @@ def _notify_officers(concern_pk) -> None:
 
     from accounts.models import Membership
 
+    from reviews.constants import NotificationKind
+    from reviews.services import notify
+
     concern = Concern.objects.select_related("organisation").get(pk=concern_pk)
-    emails = sorted(
-        set(
-            Membership.objects.filter(organisation=concern.organisation, role=Role.OFFICER)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
+    officers = [
+        m.user
+        for m in Membership.objects.filter(organisation=concern.organisation, role=Role.OFFICER).select_related("user")
+    ]
+    path = reverse("trust:concern-detail", args=[concern.pk])
+    for officer in officers:  # the bell in the navbar, beside the email
+        notify(
+            organisation=concern.organisation,
+            recipient=officer,
+            kind=NotificationKind.INFO,
+            title=f"Concern {concern.reference} reported",
+            url=path,
         )
-    )
+    emails = sorted({officer.email for officer in officers if officer.email})
     if not emails:
         return
-    url = settings.SITE_URL.rstrip("/") + reverse("trust:concern-detail", args=[concern.pk])
+    url = settings.SITE_URL.rstrip("/") + path
     try:
         send_mail(
             f"[AIMS] Concern {concern.reference} reported in {concern.organisation.name}",

@@ -18,6 +18,7 @@ from reports import build, services
 from reports.models import JobKind, JobStatus, ReportJob
 from reports.sections import PackContext, gather_controls, gather_soa
 from reports.tests.factories import age_history
+from trail.models import ZERO_HASH, TrailLink
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,11 @@ def test_pack_builds_pdf_zip_and_manifest(org, small_org, officer):
     assert {e["path"] for e in manifest["files"]} | {"manifest.json"} == names
     assert manifest["as_of"].startswith(timezone.localtime(as_of).date().isoformat())
     assert manifest["software_version"] and manifest["generated_at"]
+    # The trail's head as it stood at the as-of date, not today's.
+    last_link = TrailLink.objects.filter(organisation=org, created_at__lte=as_of).order_by("-seq").first()
+    expected_head = (last_link.seq, last_link.hash) if last_link else (0, ZERO_HASH)
+    assert (manifest["trail_head"]["seq"], manifest["trail_head"]["hash"]) == expected_head
+    assert TrailLink.objects.filter(organisation=org).count() > expected_head[0]
     revision = small_org["revision"]
     evidence_entry = next(e for e in manifest["files"] if e["kind"] == "evidence")
     assert evidence_entry["sha256"] == revision.sha256

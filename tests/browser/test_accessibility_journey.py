@@ -49,6 +49,10 @@ PAGES = [
     ("import", "officer", "/inventory/import/"),
     ("webhooks", "admin", "/integrations/webhooks/"),
     ("oscal export", "officer", "/integrations/oscal/"),
+    ("evidence pack request", "auditor", "/reports/packs/"),
+    ("my reviews", "officer", "/reviews/my/"),
+    ("guided setup", "officer", "/setup/"),
+    ("public trust page", None, "/trust/northwind/"),
 ]
 
 

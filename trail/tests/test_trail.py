@@ -230,3 +230,21 @@ def test_a_history_row_inserted_behind_the_application_is_found_and_earlier_rows
     ]
     call_command("verify_trail", "--organisation", org.slug, "--adopt-unchained")
     assert services.verify_chain(org).ok
+
+
+def test_access_log_rows_are_chained_and_an_edit_in_sql_is_detected(org, members):
+    from accounts.access import record_access
+    from accounts.models import AccessKind, AccessLog
+
+    (row,) = record_access(AccessKind.EXPORT, user=members["officer"], organisation=org, detail="risks.csv")
+    link = TrailLink.objects.get(kind="accounts.accesslog", record_id=str(row.pk))
+    assert link.organisation_id == org.pk
+    assert services.verify_chain(org).ok
+
+    with connection.cursor() as cursor:
+        assert AccessLog._meta.db_table == "accounts_accesslog"
+        cursor.execute("UPDATE accounts_accesslog SET detail = %s WHERE id = %s", ["nothing", row.pk.hex])
+    breaks = services.verify_chain(org).breaks
+    assert [(b.kind, b.record_id, b.problem) for b in breaks] == [
+        ("accounts.accesslog", str(row.pk), "the record was changed")
+    ]

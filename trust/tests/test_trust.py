@@ -195,6 +195,10 @@ def test_a_concern_is_recorded_once_and_officers_are_emailed(
     assert second.status_code == 302 and Concern.objects.count() == 1
     assert [m.to for m in mail.outbox] == [[members["officer"].email]]
     assert "It rejected my claim" not in mail.outbox[0].body  # the text stays in the product
+    from reviews.models import Notification
+
+    (bell,) = Notification.objects.filter(recipient=members["officer"])
+    assert reference in bell.title and bell.organisation == page.organisation
     status = client.get(status_link)
     assert status.status_code == 200 and reference in status.content.decode()
     assert "It rejected my claim" not in status.content.decode()  # the status page reveals no record content
