@@ -176,7 +176,6 @@ def _notify_officers(concern_pk) -> None:
     from django.urls import reverse
 
     from accounts.models import Membership
-
     from reviews.constants import NotificationKind
     from reviews.services import notify
 
