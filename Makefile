@@ -120,7 +120,7 @@ audit: $(STAMP) ## Check the pinned dependencies for known vulnerabilities (pip-
 	$(BIN)/python -m pip_audit --strict --no-deps --requirement constraints.txt --progress-spinner off
 
 bandit: $(STAMP) ## Static security analysis (bandit -ll: medium and high findings fail)
-	$(BIN)/bandit -ll -q -r aims accounts registry risk controls governance audits -x '*/tests/*,*/migrations/*'
+	$(BIN)/bandit -ll -q -r aims accounts registry risk controls governance audits reviews reports trail stewardship integrations onboarding trust -x '*/tests/*,*/migrations/*'
 
 # --- Cleaning --------------------------------------------------------------------------------------------
 clean: ## Remove caches and build output (keeps .venv and data/)
