@@ -15,7 +15,8 @@ def organisation(request):
         "current_role": membership.role,
         "current_role_label": membership.get_role_display(),
         "current_role_meaning": ROLE_MEANINGS.get(membership.role, ""),
-        "user_memberships": memberships_for_user(request.user),
+        # Already read by CurrentOrganisationMiddleware; the query only for a request that skipped it.
+        "user_memberships": getattr(request, "memberships", None) or memberships_for_user(request.user),
     }
 
 

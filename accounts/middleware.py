@@ -15,7 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.selectors import current_membership
+from accounts.selectors import current_membership, memberships_for_user
 
 SESSION_KEY = "aims_organisation_id"
 
@@ -27,8 +27,11 @@ class CurrentOrganisationMiddleware:
     def __call__(self, request):
         # Resolved eagerly: a lazy wrapper around None would pass every `is None` check downstream.
         membership = None
+        memberships = []
         if request.user.is_authenticated:
-            membership = current_membership(request.user, request.session.get(SESSION_KEY))
+            memberships = list(memberships_for_user(request.user))
+            membership = current_membership(request.user, request.session.get(SESSION_KEY), memberships)
+        request.memberships = memberships  # the organisation switcher's list: read once per request
         request.membership = membership
         request.organisation = membership.organisation if membership else None
         return self.get_response(request)

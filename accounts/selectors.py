@@ -10,9 +10,13 @@ def memberships_for_user(user):
     )
 
 
-def current_membership(user, organisation_id):
-    """The membership for the session's organisation, or the user's first one; ``None`` when they have none."""
-    memberships = list(memberships_for_user(user))
+def current_membership(user, organisation_id, memberships=None):
+    """The membership for the session's organisation, or the user's first one; ``None`` when they have none.
+
+    ``memberships``: the user's memberships in force when the caller already has them (the middleware keeps
+    them on the request for the organisation switcher, so a page reads them once)."""
+    if memberships is None:
+        memberships = list(memberships_for_user(user))
     if not memberships:
         return None
     for membership in memberships:

@@ -260,13 +260,16 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
     def update(self, obj, form):
         return self.update_service(actor=self.request.user, data=form.service_data(), **{self.object_kwarg: obj})
 
+    def version_context(self, obj, version=None) -> dict:
+        """The hidden version field's context for a form editing ``obj`` (nothing for a new record)."""
+        if obj is None:
+            return {}
+        return {"version": version or object_version(obj), "version_field": VERSION_FIELD}
+
     def render_form(self, form, obj, version=None):
         from django.shortcuts import render
 
-        context = {**self.common_context(), "form": form, "object": obj}
-        if obj is not None:
-            context["version"] = version or object_version(obj)
-            context["version_field"] = VERSION_FIELD
+        context = {**self.common_context(), "form": form, "object": obj, **self.version_context(obj, version)}
         return render(self.request, self.template_name, context)
 
     def get(self, request, *args, **kwargs):

@@ -19,8 +19,11 @@ def _redis_url_for_worker(url: str, worker: str) -> str:
 
 
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _WORKER and os.environ.get("REDIS_URL"):
+# A process a test starts (a real Celery worker) inherits PYTEST_XDIST_WORKER and the already rewritten REDIS_URL:
+# it must use the same database as its test, not shift it once more (it would listen on another worker's queue).
+if _WORKER and os.environ.get("REDIS_URL") and os.environ.get("AIMS_TEST_REDIS_WORKER") != _WORKER:
     os.environ["REDIS_URL"] = _redis_url_for_worker(os.environ["REDIS_URL"], _WORKER)
+    os.environ["AIMS_TEST_REDIS_WORKER"] = _WORKER
 
 from aims.settings import *  # noqa: E402,F403
 

@@ -313,7 +313,7 @@ class RequirementCreateView(FrameworkMixin, RegisterFormView):
             data, files, organisation=self.request.organisation, framework=self.framework(), initial=initial
         )
 
-    def render_form(self, form, obj):
+    def render_form(self, form, obj, version=None):
         context = {**self.common_context(), "form": form, "object": None, "framework": self.framework()}
         return render(self.request, self.template_name, context)
 

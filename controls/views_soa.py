@@ -119,8 +119,9 @@ class SoALineFormView(RegisterFormView):
             raise Http404
         return super().post(request, *args, **kwargs)
 
-    def render_form(self, form, obj):
+    def render_form(self, form, obj, version=None):
         context = {**self.common_context(), "form": form, "object": obj, "soa": obj.soa}
+        context.update(self.version_context(obj, version))
         return render(self.request, self.template_name, context)
 
     def update(self, obj, form):

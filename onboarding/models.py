@@ -103,3 +103,8 @@ class DocumentTemplate(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def key(self) -> str:
+        """Its key in the template library (``own-<id>``), as the template page's address names it."""
+        return f"own-{self.pk}"

@@ -145,7 +145,7 @@ def library_for(organisation) -> list[library.LibraryTemplate]:
     """The shipped templates, then the organisation's own."""
     own = [
         library.LibraryTemplate(
-            key=f"own-{t.pk}",
+            key=t.key,
             title=t.title,
             kind=t.kind,
             summary=t.summary,

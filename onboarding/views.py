@@ -409,9 +409,9 @@ class TemplateDetailView(OrganisationViewMixin, TemplateView):
         return self.render_page(template, form)
 
     def post(self, request, *args, **kwargs):
+        template = self.get_template_or_404()  # first: another organisation's template is 404, never 403
         if not _may_instantiate(request):
             raise PermissionDenied
-        template = self.get_template_or_404()
         form = forms.InstantiateForm(request.POST, organisation=request.organisation)
         if form.is_valid():
             try:
@@ -465,5 +465,5 @@ class OwnTemplateFormView(OrganisationViewMixin, TemplateView):
                 apply_service_error(form, exc)
             else:
                 messages.success(request, "Template saved.")
-                return redirect("onboarding:template", f"own-{obj.pk}")
+                return redirect("onboarding:template", obj.key)
         return render(request, "onboarding/template_form.html", {"form": form, "object": obj})

@@ -402,8 +402,9 @@ class TreatmentActionFormView(TreatmentActionMixin, RegisterFormView):
             raise Http404 from None
         return get_object_or_404(Risk.objects.visible_to(self.request.user, self.request.organisation), pk=risk_id)
 
-    def render_form(self, form, obj):
+    def render_form(self, form, obj, version=None):
         context = {**self.common_context(), "form": form, "object": obj, "risk": obj.risk if obj else self.risk()}
+        context.update(self.version_context(obj, version))
         return render(self.request, "risk/treatmentaction_form.html", context)
 
     def create(self, form):

@@ -145,9 +145,10 @@ class ImpactFormView(ImpactMixin, RegisterFormView):
         ]
         return render(self.request, "risk/impact_choose.html", {**self.common_context(), "rows": rows})
 
-    def render_form(self, form, obj):
+    def render_form(self, form, obj, version=None):
         system = obj.ai_system if obj else self.system()
         context = {**self.common_context(), "form": form, "object": obj, "system": system}
+        context.update(self.version_context(obj, version))
         return render(self.request, "risk/impact_form.html", context)
 
     def get_form(self, obj, data=None, files=None):
@@ -247,8 +248,9 @@ class ImpactAreaEditView(ImpactAreaMixin, RegisterFormView):
     form_class = ImpactAreaForm
     template_name = "risk/impactarea_form.html"
 
-    def render_form(self, form, obj):
+    def render_form(self, form, obj, version=None):
         context = {**self.common_context(), "form": form, "object": obj, "assessment": obj.impact_assessment}
+        context.update(self.version_context(obj, version))
         return render(self.request, self.template_name, context)
 
     def update(self, obj, form):

@@ -32,6 +32,28 @@ EXEMPT: dict[str, str] = {
     "import": "the argument names a register (a fixed list); the import itself is tenant-scoped by the token",
     "modelversion-by-external-id": "an upsert keyed inside the caller's organisation: another organisation's "
     "external id creates a record of the caller's own (registry/tests/test_api_data.py proves it)",
+    "accounts:invitation-accept": "a random single-use token emailed to an external auditor (stored only as a "
+    "hash): whoever holds it may accept, by design; a used, expired or unknown token is 404 "
+    "(tests/test_external_auditors.py)",
+    "trust:concern-status": "a random status token handed to whoever reported a concern (stored only as a hash): "
+    "the reporter needs no account, by design; a guessed token is 404 (trust/tests/test_trust.py)",
+    "oscal-document": "the argument names a document kind (a fixed list); the record it covers comes from the "
+    "query string through visible_to (integrations/tests/test_oscal.py: another organisation's audit is 404)",
+    "integrations:oscal-download": "the argument names a document kind (a fixed list); the record comes from the "
+    "query string through visible_to, the same lookup as the API's oscal-document",
+}
+# Public by design: a visitor (signed in or not, of any organisation) opens them with an organisation's public
+# address, so a *published* object is meant to be seen by everyone. The matrix still tries each with the other
+# organisation's object in its not-public state (a trust page not yet published; an organisation without single
+# sign-on), which must answer 404 for every role like any other organisation's object: a public address reveals
+# only what its organisation chose to publish. route -> (model label of the object the argument names, reason).
+PUBLIC_BY_DESIGN: dict[str, tuple[str, str]] = {
+    "trust:public": ("trust.trustpage", "the organisation's public trust page, once published"),
+    "trust:public-json": ("trust.trustpage", "the same trust page as JSON, once published"),
+    "trust:certificate": ("trust.trustpage", "the certificate the published page chose to offer"),
+    "trust:concern": ("trust.trustpage", "the public concern form of a published page"),
+    "trust:concern-thanks": ("trust.trustpage", "the receipt after the public concern form"),
+    "accounts:sso-start": ("accounts.organisation", "starts sign-in with the organisation's enabled provider"),
 }
 # Routes whose object is not the model their permission names.
 ROUTE_MODELS = {"gap-analysis-detail": "controls.framework", "accounts:switch": "accounts.organisation"}
@@ -216,6 +238,10 @@ def test_other_organisations_object_is_404_for_every_role(
         from django.apps import apps
 
         model = apps.get_model(ROUTE_MODELS[name])
+    if name in PUBLIC_BY_DESIGN:
+        from django.apps import apps
+
+        model = apps.get_model(PUBLIC_BY_DESIGN[name][0])
     assert model is not None, f"{name}: the view names no model; set `model`, `permission_model` or `isolation_model`"
     factory = _factory_for(model)
     assert factory is not None, f"{name}: add a factory for {model.__name__} to tests/isolation_factories.py"

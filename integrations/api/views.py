@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aims.api.safety import ConcurrencyMixin
 from aims.api.views import OrganisationScopedViewSet
 from integrations.api.serializers import WebhookDeliverySerializer, WebhookEndpointSerializer
 from integrations.models import WebhookDelivery, WebhookEndpoint
@@ -39,7 +40,9 @@ class WebhookEndpointViewSet(OrganisationScopedViewSet):
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
-class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class WebhookDeliveryViewSet(
+    ConcurrencyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The delivery log: status, HTTP answer, response time and attempts of each event sent."""
 
     queryset = WebhookDelivery.objects.select_related("endpoint")

@@ -22,6 +22,7 @@ NOT_IMPORTABLE = {
     "controls:mapping": "a link between two requirements, without a reference",
     "controls:policy": "versioned documents: the versions of a policy share its reference",
     "governance:roleassignment": "a link of a member to a role, without a reference",
+    "reviews:task": "generated from each object's review cycle; completed in the workflow, not bulk-edited",
 }
 
 

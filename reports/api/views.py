@@ -4,13 +4,14 @@ import json
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from aims.api.safety import ConcurrencyMixin
 from reports import services
 from reports.api.serializers import EvidencePackRequestSerializer, EvidencePackSerializer, VerificationSerializer
 from reports.models import ReportJob
@@ -38,7 +39,7 @@ class PDFRenderer(_FileRenderer):
     format = "pdf"
 
 
-class EvidencePackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EvidencePackViewSet(ConcurrencyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Evidence packs and dossiers of the organisation. Officers and auditors request packs; members who may
     export download them; every download is recorded."""
 
@@ -70,7 +71,12 @@ class EvidencePackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         body = EvidencePackSerializer(job, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
-    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            (409, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="The pack is not ready."),
+        }
+    )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ZipRenderer, PDFRenderer])
     def download(self, request, pk=None):
         response = pack_file_response(request, self.get_object(), via="api")

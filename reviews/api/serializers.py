@@ -13,6 +13,8 @@ class ReviewTaskSerializer(serializers.ModelSerializer):
     kind_label = serializers.SerializerMethodField()
     object_url = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(read_only=True)
+    # Blank until the review is completed: declared so the schema allows "" (a read-only model field would not).
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ReviewTask

@@ -6,6 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aims.api.safety import ConcurrencyMixin
 from controls.api.common import action_schema, read_input
 from reviews import services
 from reviews.api import serializers as s
@@ -13,7 +14,7 @@ from reviews.filtersets import NotificationFilterSet, ReviewTaskFilterSet
 from reviews.models import Notification, ReviewTask
 
 
-class _ScopedReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _ScopedReadOnly(ConcurrencyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "pk"
     lookup_value_regex = "[0-9a-f-]{36}"
 

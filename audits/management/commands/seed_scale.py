@@ -136,8 +136,11 @@ class Command(BaseCommand):
         return {"created_at": when, "updated_at": when}
 
     def _clear(self) -> None:
-        # Deleting through the ORM would cascade row by row through a million history rows; the scale
-        # organisations are the benchmark's own, so their rows go with plain DELETEs, children first.
+        # Deleting through the ORM would cascade row by row through a million history rows (and would record
+        # history and chain it in the trail for organisations on their way out); the scale organisations are
+        # the benchmark's own, so their rows go with plain DELETEs. Every table with an ``organisation`` foreign
+        # key is found through the app registry (so a new app's tables go too), with the many-to-many tables of
+        # those models; foreign keys are checked at commit, so the order between them does not matter.
         orgs = list(Organisation.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True))
         if not orgs:
             return
@@ -146,29 +149,19 @@ class Command(BaseCommand):
         scoped = [
             m
             for m in apps.get_models()
-            if any(f.name == "organisation" and f.is_relation for f in m._meta.concrete_fields)
+            if m is not Organisation
+            and any(f.name == "organisation" and f.related_model is Organisation for f in m._meta.concrete_fields)
         ]
-        # History tables first (no FKs to them), then links and records; retry the order until all are gone.
-        pending = sorted(scoped, key=lambda m: 0 if m._meta.db_table.endswith("history") else 1)
-        for _ in range(6):
-            left = []
-            for model in pending:
-                for field in model._meta.many_to_many:
-                    through = field.remote_field.through
-                    if through._meta.auto_created:
-                        ids = model.objects.filter(organisation_id__in=orgs).values("pk")
-                        through.objects.filter(**{f"{field.m2m_field_name()}_id__in": ids})._raw_delete(
-                            connection.alias
-                        )
-                try:
-                    with transaction.atomic():
-                        model.objects.filter(organisation_id__in=orgs)._raw_delete(connection.alias)
-                except Exception:  # noqa: BLE001 - a child table still points here: try again after it
-                    left.append(model)
-            pending = left
-            if not pending:
-                break
-        Organisation.objects.filter(pk__in=orgs).delete()
+        for model in scoped:
+            for field in model._meta.many_to_many:
+                through = field.remote_field.through
+                if through._meta.auto_created:
+                    ids = model._base_manager.filter(organisation_id__in=orgs).values("pk")
+                    through.objects.filter(**{f"{field.m2m_field_name()}_id__in": ids})._raw_delete(connection.alias)
+        for model in scoped:
+            model._base_manager.filter(organisation_id__in=orgs)._raw_delete(connection.alias)
+        Organisation.history.filter(id__in=orgs)._raw_delete(connection.alias)
+        Organisation.objects.filter(pk__in=orgs)._raw_delete(connection.alias)
 
     def _user(self):
         user_model = get_user_model()
