@@ -12,7 +12,6 @@ that of this process (``ru_maxrss``), which is what a worker process building th
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aims.settings")
 os.environ.setdefault("DEBUG", "1")
 
@@ -119,26 +119,41 @@ def bench(org, label: str) -> dict:
     return result
 
 
+def _row(run: dict, target_seconds: float | None) -> dict:
+    """One row in the shape every bench script reports (see bench/common.py)."""
+    from common import result
+
+    ok = run["outcome"] == "complete" and (target_seconds is None or run["wall_seconds"] < target_seconds)
+    extra = {k: run[k] for k in ("outcome", "peak_rss_mb", "pages", "zip_bytes")}
+    target = f"< {target_seconds} s" if target_seconds else None
+    return result(run["benchmark"], run["wall_seconds"], "s", target=target, ok=ok, **extra)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="CI mode: demo organisation only, no target check")
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        default=os.environ.get("BENCH_SMALL") == "1",
+        help="CI mode: demo organisation only, no target check",
+    )
     parser.add_argument("--systems", type=int, default=0, help="also build a pack for an organisation of N systems")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from common import emit
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    results = [bench(_demo_org(), "demo")]
-    demo = results[0]
-    demo["target_seconds"] = DEMO_TARGET_SECONDS
-    demo["passed"] = demo["outcome"] == "complete" and demo["wall_seconds"] < DEMO_TARGET_SECONDS
+    runs = [bench(_demo_org(), "demo")]
+    rows = [_row(runs[0], DEMO_TARGET_SECONDS)]
     if args.systems and not args.small:
-        results.append(bench(_generated_org(args.systems), f"{args.systems}_systems"))
-    print(json.dumps(results if len(results) > 1 else demo, indent=2))
-    return 0 if all(r["outcome"] == "complete" for r in results) else 1
+        runs.append(bench(_generated_org(args.systems), f"{args.systems}_systems"))
+        rows.append(_row(runs[-1], None))
+    emit("pack", rows)
+    return 0 if all(r["outcome"] == "complete" for r in runs) else 1
 
 
 if __name__ == "__main__":

@@ -75,6 +75,19 @@ def bench_env(url: str, small: bool) -> dict:
     return env
 
 
+def last_json_object(stdout: str) -> dict | None:
+    """The last line of ``stdout`` that is a whole JSON object (scripts may log other lines before it)."""
+    for line in reversed(stdout.splitlines()):
+        if line.lstrip().startswith("{"):
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                return data
+    return None
+
+
 def manage(env, *args) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
 
@@ -171,12 +184,12 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             runs.append({"bench": script.stem, "error": f"timed out after {args.timeout}s"})
             continue
-        lines = [line for line in proc.stdout.splitlines() if line.strip().startswith("{")]
-        if proc.returncode != 0 or not lines:
+        data = last_json_object(proc.stdout)
+        if proc.returncode != 0 or data is None:
             sys.stderr.write(proc.stderr[-3000:])
-            runs.append({"bench": script.stem, "error": f"exit {proc.returncode}: {proc.stderr.strip()[-200:]}"})
+            reason = proc.stderr.strip()[-200:] or "no JSON object on stdout"
+            runs.append({"bench": script.stem, "error": f"exit {proc.returncode}: {reason}"})
             continue
-        data = json.loads(lines[-1])
         data.setdefault("bench", script.stem)
         data.setdefault("small", args.small)
         if isinstance(data.get("results"), dict):
