@@ -35,7 +35,7 @@ define check_python
 		exit 1; }
 endef
 
-.PHONY: help venv .venv run test lint format worker beat migrate shell bench audit bandit constraints clean distclean
+.PHONY: help venv .venv run test lint format worker beat migrate shell bench audit bandit constraints messages clean distclean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_. -]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -118,6 +118,13 @@ bench: $(STAMP) ## Build the scale data on PostgreSQL and run bench/bench_*.py (
 audit: $(STAMP) ## Check the pinned dependencies for known vulnerabilities (pip-audit --strict; needs network)
 	@$(BIN)/python -m pip_audit --version >/dev/null 2>&1 || $(BIN)/python -m pip install --no-input pip-audit
 	$(BIN)/python -m pip_audit --strict --no-deps --requirement constraints.txt --progress-spinner off
+
+# --no-location keeps the catalogue's diff to the strings themselves (line numbers would churn every edit).
+MESSAGES_FLAGS := --no-location --no-obsolete --ignore=.venv --ignore=data --ignore=bench --ignore=tests \
+	--ignore='*/tests/*' --ignore='*/migrations/*' --ignore=node_modules --ignore=static/vendor
+messages: $(STAMP) ## Regenerate the translation catalogues (locale/de) and compile them (needs GNU gettext)
+	DJANGO_SETTINGS_MODULE=aims.settings_test $(BIN)/python manage.py makemessages -l de $(MESSAGES_FLAGS)
+	DJANGO_SETTINGS_MODULE=aims.settings_test $(BIN)/python manage.py compilemessages -l de --ignore=.venv
 
 bandit: $(STAMP) ## Static security analysis (bandit -ll: medium and high findings fail)
 	$(BIN)/bandit -ll -q -r aims accounts registry risk controls governance audits reviews reports trail stewardship integrations onboarding trust -x '*/tests/*,*/migrations/*'
