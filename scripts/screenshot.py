@@ -1,10 +1,11 @@
-"""Screenshot pages of a running AIMS with headless Chromium: python scripts/screenshot.py USER PATH OUT.png ..."""
+"""Screenshot pages of a running AIMS with headless Chromium: [AIMS_URL=http://127.0.0.1:PORT] python scripts/screenshot.py USER PATH OUT.png ..."""
 
+import os
 import sys
 
 from playwright.sync_api import sync_playwright
 
-BASE = "http://127.0.0.1:8000"
+BASE = os.environ.get("AIMS_URL", "http://127.0.0.1:8000")  # helpers run their own servers on other ports
 
 
 def main(user, pairs):
