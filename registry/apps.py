@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "registry"
-    verbose_name = "AI system inventory"
+    verbose_name = _("AI system inventory")
 
     def ready(self):
         from aims.demo import register_seeder
@@ -20,12 +21,12 @@ class RegistryConfig(AppConfig):
 
         register_registry_importers()
 
-        register_nav("inventory", NavLink("AI systems", "registry:aisystem-list", "cpu"))
-        register_nav("inventory", NavLink("My systems", "registry:my-systems", "person-check"))
-        register_nav("inventory", NavLink("AIMS scope", "registry:scope", "bullseye"))
-        register_nav("inventory", NavLink("Context issues", "registry:contextissue-list", "globe"))
-        register_nav("inventory", NavLink("Interested parties", "registry:interestedparty-list", "people"))
-        register_nav("inventory", NavLink("Datasets", "registry:dataset-list", "database"))
-        register_nav("inventory", NavLink("Models", "registry:aimodel-list", "diagram-3"))
-        register_nav("inventory", NavLink("Model versions", "registry:modelversion-list", "layers"))
-        register_nav("inventory", NavLink("Suppliers", "registry:supplier-list", "truck"))
+        register_nav("inventory", NavLink(_("AI systems"), "registry:aisystem-list", "cpu"))
+        register_nav("inventory", NavLink(_("My systems"), "registry:my-systems", "person-check"))
+        register_nav("inventory", NavLink(_("AIMS scope"), "registry:scope", "bullseye"))
+        register_nav("inventory", NavLink(_("Context issues"), "registry:contextissue-list", "globe"))
+        register_nav("inventory", NavLink(_("Interested parties"), "registry:interestedparty-list", "people"))
+        register_nav("inventory", NavLink(_("Datasets"), "registry:dataset-list", "database"))
+        register_nav("inventory", NavLink(_("Models"), "registry:aimodel-list", "diagram-3"))
+        register_nav("inventory", NavLink(_("Model versions"), "registry:modelversion-list", "layers"))
+        register_nav("inventory", NavLink(_("Suppliers"), "registry:supplier-list", "truck"))

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from aims.filters import OrganisationFilterSet, YesNoFilter
 from registry.constants import (
@@ -43,19 +44,21 @@ def _members(request):
 
 
 class AISystemFilterSet(OrganisationFilterSet):
-    lifecycle_stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, label="Stage")
-    eu_tier = django_filters.ChoiceFilter(choices=EUTier.choices, label="EU AI Act tier")
-    in_scope = YesNoFilter(label="In scope")
+    lifecycle_stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, label=_("Stage"))
+    eu_tier = django_filters.ChoiceFilter(choices=EUTier.choices, label=_("EU AI Act tier"))
+    in_scope = YesNoFilter(label=_("In scope"))
     owner = django_filters.ModelChoiceFilter(
-        queryset=_members, field_name="business_owner", method="filter_owner", label="Owner"
+        queryset=_members, field_name="business_owner", method="filter_owner", label=_("Owner")
     )
-    reassessment_required = YesNoFilter(label="Reassessment required")
-    operator_role = django_filters.ChoiceFilter(choices=OperatorRole.choices, label="Our role")
-    deployment_status = django_filters.ChoiceFilter(choices=DeploymentStatus.choices, label="Deployment")
-    criticality = django_filters.ChoiceFilter(choices=Criticality.choices)
-    technique = django_filters.ChoiceFilter(choices=AITechnique.choices, method="filter_technique", label="Technique")
-    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label="Review due by")
-    mine = YesNoFilter(method="filter_mine", label="My systems")
+    reassessment_required = YesNoFilter(label=_("Reassessment required"))
+    operator_role = django_filters.ChoiceFilter(choices=OperatorRole.choices, label=_("Our role"))
+    deployment_status = django_filters.ChoiceFilter(choices=DeploymentStatus.choices, label=_("Deployment"))
+    criticality = django_filters.ChoiceFilter(choices=Criticality.choices, label=_("Criticality"))
+    technique = django_filters.ChoiceFilter(
+        choices=AITechnique.choices, method="filter_technique", label=_("Technique")
+    )
+    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label=_("Review due by"))
+    mine = YesNoFilter(method="filter_mine", label=_("My systems"))
 
     class Meta:
         model = AISystem
@@ -80,8 +83,8 @@ class AISystemFilterSet(OrganisationFilterSet):
 
 
 class ScopeStatementFilterSet(OrganisationFilterSet):
-    status = django_filters.ChoiceFilter(choices=ScopeStatus.choices)
-    version = django_filters.NumberFilter()
+    status = django_filters.ChoiceFilter(choices=ScopeStatus.choices, label=_("Status"))
+    version = django_filters.NumberFilter(label=_("Version"))
 
     class Meta:
         model = ScopeStatement
@@ -91,9 +94,9 @@ class ScopeStatementFilterSet(OrganisationFilterSet):
 
 
 class ContextIssueFilterSet(OrganisationFilterSet):
-    kind = django_filters.ChoiceFilter(choices=IssueKind.choices)
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
-    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label="Review due by")
+    kind = django_filters.ChoiceFilter(choices=IssueKind.choices, label=_("Kind"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
+    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label=_("Review due by"))
 
     class Meta:
         model = ContextIssue
@@ -103,9 +106,9 @@ class ContextIssueFilterSet(OrganisationFilterSet):
 
 
 class InterestedPartyFilterSet(OrganisationFilterSet):
-    kind = django_filters.ChoiceFilter(choices=IssueKind.choices)
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
-    addressed = YesNoFilter(label="Addressed by the AIMS")
+    kind = django_filters.ChoiceFilter(choices=IssueKind.choices, label=_("Kind"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
+    addressed = YesNoFilter(label=_("Addressed by the AIMS"))
 
     class Meta:
         model = InterestedParty
@@ -140,19 +143,19 @@ def _failing_metrics():
 
 
 class DatasetFilterSet(OrganisationFilterSet):
-    source = django_filters.ChoiceFilter(choices=DataSource.choices)
-    supplier = django_filters.ModelChoiceFilter(queryset=_records(Supplier))
-    contains_personal_data = YesNoFilter(label="Personal data")
-    contains_special_category_data = YesNoFilter(label="Special-category data")
-    legal_basis = django_filters.ChoiceFilter(choices=LegalBasis.choices, label="Legal basis")
+    source = django_filters.ChoiceFilter(choices=DataSource.choices, label=_("Source"))
+    supplier = django_filters.ModelChoiceFilter(queryset=_records(Supplier), label=_("Supplier"))
+    contains_personal_data = YesNoFilter(label=_("Personal data"))
+    contains_special_category_data = YesNoFilter(label=_("Special-category data"))
+    legal_basis = django_filters.ChoiceFilter(choices=LegalBasis.choices, label=_("Legal basis"))
     used_by = django_filters.ModelChoiceFilter(
-        queryset=_records(AISystem), field_name="usages__ai_system", method="filter_usage", label="Used by"
+        queryset=_records(AISystem), field_name="usages__ai_system", method="filter_usage", label=_("Used by")
     )
     purpose = django_filters.ChoiceFilter(
-        choices=DatasetPurpose.choices, field_name="usages__purpose", method="filter_usage", label="Used for"
+        choices=DatasetPurpose.choices, field_name="usages__purpose", method="filter_usage", label=_("Used for")
     )
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
-    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label="Review due by")
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
+    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label=_("Review due by"))
 
     class Meta:
         model = Dataset
@@ -175,13 +178,13 @@ class DatasetFilterSet(OrganisationFilterSet):
 
 
 class SupplierFilterSet(OrganisationFilterSet):
-    supply_type = django_filters.ChoiceFilter(choices=SupplyType.choices, label="Supplies")
-    due_diligence_status = django_filters.ChoiceFilter(choices=DueDiligenceStatus.choices, label="Due diligence")
+    supply_type = django_filters.ChoiceFilter(choices=SupplyType.choices, label=_("Supplies"))
+    due_diligence_status = django_filters.ChoiceFilter(choices=DueDiligenceStatus.choices, label=_("Due diligence"))
     ai_system = django_filters.ModelChoiceFilter(
-        queryset=_records(AISystem), field_name="ai_systems", method="filter_ai_system", label="Supplies system"
+        queryset=_records(AISystem), field_name="ai_systems", method="filter_ai_system", label=_("Supplies system")
     )
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
-    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label="Review due by")
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
+    review_due_before = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label=_("Review due by"))
 
     class Meta:
         model = Supplier
@@ -195,13 +198,13 @@ class SupplierFilterSet(OrganisationFilterSet):
 
 
 class AIModelFilterSet(OrganisationFilterSet):
-    supplier = django_filters.ModelChoiceFilter(queryset=_records(Supplier))
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    supplier = django_filters.ModelChoiceFilter(queryset=_records(Supplier), label=_("Supplier"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
     deployed_in = django_filters.ModelChoiceFilter(
         queryset=_records(AISystem),
         field_name="versions__deployed_in",
         method="filter_deployed_in",
-        label="Deployed in",
+        label=_("Deployed in"),
     )
 
     class Meta:
@@ -215,13 +218,13 @@ class AIModelFilterSet(OrganisationFilterSet):
 
 
 class ModelVersionFilterSet(OrganisationFilterSet):
-    model = django_filters.ModelChoiceFilter(queryset=_records(AIModel))
-    approval_status = django_filters.ChoiceFilter(choices=ApprovalStatus.choices, label="Approval")
+    model = django_filters.ModelChoiceFilter(queryset=_records(AIModel), label=_("Model"))
+    approval_status = django_filters.ChoiceFilter(choices=ApprovalStatus.choices, label=_("Approval"))
     deployed_in = django_filters.ModelChoiceFilter(
-        queryset=_records(AISystem), method="filter_deployed_in", label="Deployed in"
+        queryset=_records(AISystem), method="filter_deployed_in", label=_("Deployed in")
     )
-    failing_metrics = YesNoFilter(method="filter_failing", label="Misses a threshold")
-    external_id = django_filters.CharFilter(label="External id")
+    failing_metrics = YesNoFilter(method="filter_failing", label=_("Misses a threshold"))
+    external_id = django_filters.CharFilter(label=_("External id"))
 
     class Meta:
         model = ModelVersion

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from registry.constants import AITechnique
@@ -21,23 +22,23 @@ class CommaSeparatedMultipleChoiceField(forms.MultipleChoiceField):
 
 class AISystemForm(OrganisationModelForm):
     ai_techniques = CommaSeparatedMultipleChoiceField(
-        choices=AITechnique.choices, required=False, label="AI techniques"
+        choices=AITechnique.choices, required=False, label=_("AI techniques")
     )
 
     fieldsets = [
-        ("Identity", ["reference", "name", "description", "business_unit", "tags"]),
-        ("Purpose and people", ["intended_purpose", "intended_users", "foreseeable_misuse", "affected_persons"]),
-        ("Accountability", ["business_owner", "technical_owner", "operator_role"]),
+        (_("Identity"), ["reference", "name", "description", "business_unit", "tags"]),
+        (_("Purpose and people"), ["intended_purpose", "intended_users", "foreseeable_misuse", "affected_persons"]),
+        (_("Accountability"), ["business_owner", "technical_owner", "operator_role"]),
         (
-            "Life cycle",
+            _("Life cycle"),
             ["lifecycle_stage", "deployment_status", "deployment_date", "review_cadence_months", "last_reviewed"],
         ),
         (
-            "Technology and oversight",
+            _("Technology and oversight"),
             ["ai_techniques", "automation_level", "human_oversight", "geography", "criticality"],
         ),
-        ("AIMS scope", ["in_scope", "scope_justification"]),
-        ("Dependencies", ["suppliers", "depends_on"]),
+        (_("AIMS scope"), ["in_scope", "scope_justification"]),
+        (_("Dependencies"), ["suppliers", "depends_on"]),
     ]
 
     class Meta:

@@ -1,6 +1,7 @@
 """Forms of the AIMS context registers: the scope statement, context issues and interested parties."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from registry.models import ContextIssue, InterestedParty, ScopeStatement
@@ -10,8 +11,8 @@ class ScopeStatementForm(OrganisationModelForm):
     """The texts of a draft scope. Version, status and approval are set by the services, never typed in."""
 
     fieldsets = [
-        ("Boundaries", ["boundaries", "exclusions"]),
-        ("Where and who", ["units", "locations", "ai_roles"]),
+        (_("Boundaries"), ["boundaries", "exclusions"]),
+        (_("Where and who"), ["units", "locations", "ai_roles"]),
     ]
 
     class Meta:
@@ -25,14 +26,14 @@ class ScopeStatementForm(OrganisationModelForm):
             "exclusions": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {
-            "exclusions": "For each exclusion, say why it is excluded and why that does not weaken the AIMS.",
+            "exclusions": _("For each exclusion, say why it is excluded and why that does not weaken the AIMS."),
         }
 
 
 class ContextIssueForm(OrganisationModelForm):
     fieldsets = [
-        ("Issue", ["reference", "title", "kind", "owner", "next_review"]),
-        ("Description and effect", ["description", "effect_on_aims"]),
+        (_("Issue"), ["reference", "title", "kind", "owner", "next_review"]),
+        (_("Description and effect"), ["description", "effect_on_aims"]),
     ]
 
     class Meta:
@@ -47,8 +48,8 @@ class ContextIssueForm(OrganisationModelForm):
 
 class InterestedPartyForm(OrganisationModelForm):
     fieldsets = [
-        ("Party", ["reference", "name", "kind", "owner"]),
-        ("Requirements", ["requirements", "addressed", "how_addressed"]),
+        (_("Party"), ["reference", "name", "kind", "owner"]),
+        (_("Requirements"), ["requirements", "addressed", "how_addressed"]),
     ]
 
     class Meta:
@@ -58,4 +59,4 @@ class InterestedPartyForm(OrganisationModelForm):
             "requirements": forms.Textarea(attrs={"rows": 4}),
             "how_addressed": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"how_addressed": "Required when the AIMS addresses the requirements."}
+        help_texts = {"how_addressed": _("Required when the AIMS addresses the requirements.")}

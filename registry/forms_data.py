@@ -3,6 +3,7 @@
 import math
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from registry.constants import ApprovalStatus, DatasetPurpose, MetricComparison
@@ -22,14 +23,14 @@ class SupplierForm(OrganisationModelForm):
     ai_systems = forms.ModelMultipleChoiceField(
         queryset=AISystem.objects.all(),
         required=False,
-        label="AI systems it supplies",
+        label=_("AI systems it supplies"),
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
 
     fieldsets = [
-        ("Identity", ["reference", "name", "supply_type", "supplies", "contract_reference", "owner"]),
-        ("Due diligence", ["due_diligence_status", "due_diligence_date", "assessment_notes", "next_review"]),
-        ("Links", ["ai_systems"]),
+        (_("Identity"), ["reference", "name", "supply_type", "supplies", "contract_reference", "owner"]),
+        (_("Due diligence"), ["due_diligence_status", "due_diligence_date", "assessment_notes", "next_review"]),
+        (_("Links"), ["ai_systems"]),
     ]
 
     class Meta:
@@ -62,13 +63,16 @@ class SupplierForm(OrganisationModelForm):
 
 class DatasetForm(OrganisationModelForm):
     fieldsets = [
-        ("Identity", ["reference", "name", "version", "description", "owner", "next_review"]),
-        ("Source and provenance", ["source", "supplier", "provenance", "collection_method", "licence", "derived_from"]),
+        (_("Identity"), ["reference", "name", "version", "description", "owner", "next_review"]),
         (
-            "Personal data",
+            _("Source and provenance"),
+            ["source", "supplier", "provenance", "collection_method", "licence", "derived_from"],
+        ),
+        (
+            _("Personal data"),
             ["contains_personal_data", "contains_special_category_data", "legal_basis", "retention"],
         ),
-        ("Quality", ["quality_checks", "quality_results", "known_biases"]),
+        (_("Quality"), ["quality_checks", "quality_results", "known_biases"]),
     ]
 
     class Meta:
@@ -109,8 +113,8 @@ class DatasetForm(OrganisationModelForm):
 class DatasetUsageForm(forms.Form):
     """Add one usage (system + purpose) from the dataset page."""
 
-    ai_system = forms.ModelChoiceField(queryset=AISystem.objects.none(), label="AI system")
-    purpose = forms.ChoiceField(choices=DatasetPurpose.choices, label="Used for")
+    ai_system = forms.ModelChoiceField(queryset=AISystem.objects.none(), label=_("AI system"))
+    purpose = forms.ChoiceField(choices=DatasetPurpose.choices, label=_("Used for"))
 
     def __init__(self, *args, organisation=None, **kwargs):
         kwargs.setdefault("auto_id", "usage_%s")
@@ -131,7 +135,7 @@ class ModelVersionForm(OrganisationModelForm):
     class Meta:
         model = ModelVersion
         fields = ["model", "version_label", "external_id", "description", "training_datasets", "deployed_in"]
-        labels = {"external_id": "External id (MLOps pipeline)"}
+        labels = {"external_id": _("External id (MLOps pipeline)")}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "training_datasets": forms.SelectMultiple(attrs={"size": 5}),
@@ -159,16 +163,16 @@ class _FiniteFloatField(forms.FloatField):
     def validate(self, value):
         super().validate(value)
         if value is not None and not math.isfinite(value):
-            raise forms.ValidationError("Enter a finite number.", code="invalid")
+            raise forms.ValidationError(_("Enter a finite number."), code="invalid")
 
 
 class ModelMetricForm(forms.Form):
     """One metric row of a version: a new name adds a row, an existing name updates it."""
 
-    name = forms.CharField(max_length=100, label="Metric", help_text="e.g. accuracy, fairness gap, robustness")
-    value = _FiniteFloatField(label="Value")
-    threshold = _FiniteFloatField(label="Threshold", required=False)
-    comparison = forms.ChoiceField(choices=MetricComparison.choices, label="Passes when the value is")
+    name = forms.CharField(max_length=100, label=_("Metric"), help_text=_("e.g. accuracy, fairness gap, robustness"))
+    value = _FiniteFloatField(label=_("Value"))
+    threshold = _FiniteFloatField(label=_("Threshold"), required=False)
+    comparison = forms.ChoiceField(choices=MetricComparison.choices, label=_("Passes when the value is"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "metric_%s")
@@ -176,5 +180,5 @@ class ModelMetricForm(forms.Form):
 
 
 class ModelVersionDecisionForm(forms.Form):
-    status = forms.ChoiceField(choices=APPROVAL_DECISION_CHOICES, label="Decision")
-    note = forms.CharField(max_length=500, required=False, label="Note")
+    status = forms.ChoiceField(choices=APPROVAL_DECISION_CHOICES, label=_("Decision"))
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))

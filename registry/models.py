@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
@@ -40,7 +42,7 @@ class Supplier(OwnedMixin, ReferencedModel):
 
     name = models.CharField(max_length=200)
     supply_type = models.CharField(max_length=20, choices=SupplyType.choices, default=SupplyType.MODEL_API)
-    supplies = models.TextField("what they supply", blank=True)
+    supplies = models.TextField(_("what they supply"), blank=True)
     contract_reference = models.CharField(max_length=100, blank=True)
     due_diligence_status = models.CharField(
         max_length=20, choices=DueDiligenceStatus.choices, default=DueDiligenceStatus.NOT_STARTED
@@ -68,18 +70,18 @@ class Dataset(OwnedMixin, ReferencedModel):
     description = models.TextField(blank=True)
     source = models.CharField(max_length=20, choices=DataSource.choices, default=DataSource.INTERNAL)
     supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.SET_NULL, related_name="datasets")
-    provenance = models.TextField(blank=True, help_text="Where the data comes from and how it was obtained.")
+    provenance = models.TextField(blank=True, help_text=_("Where the data comes from and how it was obtained."))
     collection_method = models.TextField(blank=True)
     licence = models.CharField(max_length=200, blank=True)
     contains_personal_data = models.BooleanField(default=False)
     contains_special_category_data = models.BooleanField(
-        "contains special-category data", default=False, help_text="GDPR Art. 9: health, biometric, ethnicity..."
+        _("contains special-category data"), default=False, help_text=_("GDPR Art. 9: health, biometric, ethnicity...")
     )
     legal_basis = models.CharField(max_length=30, choices=LegalBasis.choices, default=LegalBasis.NOT_APPLICABLE)
-    quality_checks = models.TextField("data-quality checks done", blank=True)
-    quality_results = models.TextField("results of the checks", blank=True)
-    known_biases = models.TextField("known biases and gaps", blank=True)
-    retention = models.CharField(max_length=200, blank=True, help_text="How long it is kept, and why.")
+    quality_checks = models.TextField(_("data-quality checks done"), blank=True)
+    quality_results = models.TextField(_("results of the checks"), blank=True)
+    known_biases = models.TextField(_("known biases and gaps"), blank=True)
+    retention = models.CharField(max_length=200, blank=True, help_text=_("How long it is kept, and why."))
     derived_from = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="derivatives")
     next_review = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
@@ -103,13 +105,13 @@ class AISystem(ReferencedModel):
     description = models.TextField(blank=True)
     intended_purpose = models.TextField(blank=True)
     intended_users = models.TextField(blank=True)
-    foreseeable_misuse = models.TextField("reasonably foreseeable misuse", blank=True)
-    affected_persons = models.TextField("affected persons and groups", blank=True)
-    business_owner = _member_fk("+", "business owner")
-    technical_owner = _member_fk("+", "technical owner")
+    foreseeable_misuse = models.TextField(_("reasonably foreseeable misuse"), blank=True)
+    affected_persons = models.TextField(_("affected persons and groups"), blank=True)
+    business_owner = _member_fk("+", _("business owner"))
+    technical_owner = _member_fk("+", _("technical owner"))
     business_unit = models.CharField(max_length=120, blank=True)
     operator_role = models.CharField(
-        "our role", max_length=20, choices=OperatorRole.choices, default=OperatorRole.DEPLOYER
+        _("our role"), max_length=20, choices=OperatorRole.choices, default=OperatorRole.DEPLOYER
     )
     lifecycle_stage = models.CharField(max_length=30, choices=LifecycleStage.choices, default=LifecycleStage.INCEPTION)
     deployment_status = models.CharField(
@@ -117,34 +119,34 @@ class AISystem(ReferencedModel):
     )
     deployment_date = models.DateField(null=True, blank=True)
     ai_techniques = models.CharField(
-        "AI techniques", max_length=200, blank=True, help_text="Comma-separated technique keys."
+        _("AI techniques"), max_length=200, blank=True, help_text=_("Comma-separated technique keys.")
     )
     automation_level = models.CharField(
         max_length=30, choices=AutomationLevel.choices, default=AutomationLevel.ADVISORY
     )
-    human_oversight = models.TextField("human-oversight arrangement", blank=True)
-    geography = models.CharField("geography of use", max_length=200, blank=True)
+    human_oversight = models.TextField(_("human-oversight arrangement"), blank=True)
+    geography = models.CharField(_("geography of use"), max_length=200, blank=True)
     criticality = models.CharField(max_length=10, choices=Criticality.choices, default=Criticality.MEDIUM)
-    in_scope = models.BooleanField("in AIMS scope", default=True)
+    in_scope = models.BooleanField(_("in AIMS scope"), default=True)
     scope_justification = models.TextField(
-        "scope justification", help_text="Why the system is in, or out of, the AIMS scope (required either way)."
+        _("scope justification"), help_text=_("Why the system is in, or out of, the AIMS scope (required either way).")
     )
     review_cadence_months = models.PositiveSmallIntegerField(default=12)
     last_reviewed = models.DateField(null=True, blank=True)
     next_review = models.DateField(null=True, blank=True, editable=False)
-    tags = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+    tags = models.CharField(max_length=300, blank=True, help_text=_("Comma-separated."))
     suppliers = models.ManyToManyField(Supplier, blank=True, related_name="ai_systems")
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependants")
     eu_tier = models.CharField(
-        "EU AI Act tier", max_length=20, choices=EUTier.choices, default=EUTier.UNCLASSIFIED, editable=False
+        _("EU AI Act tier"), max_length=20, choices=EUTier.choices, default=EUTier.UNCLASSIFIED, editable=False
     )
     reassessment_required = models.BooleanField(default=False, editable=False)
     reassessment_reason = models.TextField(blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "AI system"
-        verbose_name_plural = "AI systems"
+        verbose_name = _("AI system")
+        verbose_name_plural = _("AI systems")
         ordering = ["reference"]
         indexes = [
             models.Index(fields=["organisation", "name"]),
@@ -185,7 +187,11 @@ class DatasetUsage(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dataset} for {self.get_purpose_display().lower()} in {self.ai_system}"
+        return gettext("%(dataset)s for %(purpose)s in %(system)s") % {
+            "dataset": self.dataset,
+            "purpose": self.get_purpose_display().lower(),
+            "system": self.ai_system,
+        }
 
 
 class AIModel(OwnedMixin, ReferencedModel):
@@ -194,13 +200,13 @@ class AIModel(OwnedMixin, ReferencedModel):
     REFERENCE_PREFIX = "MDL"
 
     name = models.CharField(max_length=200)
-    model_type = models.CharField(max_length=100, blank=True, help_text="e.g. gradient-boosted classifier, LLM")
+    model_type = models.CharField(max_length=100, blank=True, help_text=_("e.g. gradient-boosted classifier, LLM"))
     description = models.TextField(blank=True)
     supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.SET_NULL, related_name="models")
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "model"
+        verbose_name = _("model")
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -213,13 +219,13 @@ class ModelVersion(OrganisationScopedModel):
     model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="versions")
     version_label = models.CharField(max_length=50)
     external_id = models.CharField(
-        max_length=200, null=True, blank=True, help_text="The MLOps pipeline's id; used to upsert idempotently."
+        max_length=200, null=True, blank=True, help_text=_("The MLOps pipeline's id; used to upsert idempotently.")
     )
-    description = models.TextField("release notes", blank=True)
+    description = models.TextField(_("release notes"), blank=True)
     training_datasets = models.ManyToManyField(Dataset, blank=True, related_name="trained_versions")
     deployed_in = models.ManyToManyField(AISystem, blank=True, related_name="model_versions")
     approval_status = models.CharField(max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.PROPOSED)
-    approved_by = _member_fk("+", "approved by")
+    approved_by = _member_fk("+", _("approved by"))
     approved_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -278,27 +284,30 @@ class ScopeStatement(OrganisationScopedModel):
     CONTRIBUTOR_MAY_ADD = False  # the scope is the organisation's, set by officers
 
     version = models.PositiveIntegerField()
-    boundaries = models.TextField(help_text="What the AIMS covers: activities, products, AI systems.")
-    units = models.TextField("organisational units", blank=True)
+    boundaries = models.TextField(help_text=_("What the AIMS covers: activities, products, AI systems."))
+    units = models.TextField(_("organisational units"), blank=True)
     locations = models.TextField(blank=True)
     ai_roles = models.TextField(
-        "AI roles of the organisation", blank=True, help_text="e.g. provider of X, deployer of Y"
+        _("AI roles of the organisation"), blank=True, help_text=_("e.g. provider of X, deployer of Y")
     )
-    exclusions = models.TextField("exclusions and their reasons", blank=True)
+    exclusions = models.TextField(_("exclusions and their reasons"), blank=True)
     status = models.CharField(max_length=20, choices=ScopeStatus.choices, default=ScopeStatus.DRAFT)
-    approved_by = _member_fk("+", "approved by")
+    approved_by = _member_fk("+", _("approved by"))
     approved_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "AIMS scope"
+        verbose_name = _("AIMS scope")
         ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "version"], name="registry_scope_unique_version")
         ]
 
     def __str__(self) -> str:
-        return f"AIMS scope v{self.version} ({self.get_status_display().lower()})"
+        return gettext("AIMS scope v%(version)s (%(status)s)") % {
+            "version": self.version,
+            "status": self.get_status_display().lower(),
+        }
 
 
 class ContextIssue(OwnedMixin, ReferencedModel):
@@ -309,12 +318,12 @@ class ContextIssue(OwnedMixin, ReferencedModel):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=IssueKind.choices, default=IssueKind.EXTERNAL)
     description = models.TextField(blank=True)
-    effect_on_aims = models.TextField("effect on the AIMS", blank=True)
+    effect_on_aims = models.TextField(_("effect on the AIMS"), blank=True)
     next_review = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "context issue"
+        verbose_name = _("context issue")
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -332,14 +341,14 @@ class InterestedParty(OwnedMixin, ReferencedModel):
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=IssueKind.choices, default=IssueKind.EXTERNAL)
-    requirements = models.TextField("relevant requirements", blank=True)
-    addressed = models.BooleanField("addressed by the AIMS", default=False)
+    requirements = models.TextField(_("relevant requirements"), blank=True)
+    addressed = models.BooleanField(_("addressed by the AIMS"), default=False)
     how_addressed = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "interested party"
-        verbose_name_plural = "interested parties"
+        verbose_name = _("interested party")
+        verbose_name_plural = _("interested parties")
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -356,11 +365,13 @@ class Classification(OrganisationScopedModel):
     ai_system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="classifications")
     answers = models.JSONField(default=dict)
     tier = models.CharField(max_length=20, choices=EUTier.choices)
-    basis = models.CharField(max_length=200, blank=True, help_text="The article or annex point that decided the tier.")
+    basis = models.CharField(
+        max_length=200, blank=True, help_text=_("The article or annex point that decided the tier.")
+    )
     operator_role = models.CharField(max_length=20, choices=OperatorRole.choices)
     obligations = models.JSONField(default=list, blank=True)  # empty for e.g. a distributor of a minimal system
     reasons = models.JSONField(default=list, blank=True)
-    classified_by = _member_fk("+", "classified by")
+    classified_by = _member_fk("+", _("classified by"))
     history = HistoricalRecords()
 
     class Meta:
@@ -374,3 +385,107 @@ class Classification(OrganisationScopedModel):
 
     def is_owned_by(self, user) -> bool:
         return self.ai_system.is_owned_by(user)
+
+
+# --- Translatable labels Django would otherwise derive from names ----------------------------------------
+# A field or model without a verbose name gets one derived from its Python name ("intended_purpose" →
+# "intended purpose"), which cannot be translated. Writing the labels into the definitions above would add
+# a migration that changes nothing in the database (and alters every historical model), so they are set here,
+# after the classes are built: the migration state keeps the derived English text, which is the same text.
+# Forms, filters, list titles and the History tab read these labels.
+_FIELD_LABELS = {
+    "ai_system": _("AI system"),
+    "answers": _("answers"),
+    "approval_status": _("approval status"),
+    "approved_at": _("approved at"),
+    "assessment_notes": _("assessment notes"),
+    "automation_level": _("automation level"),
+    "basis": _("basis"),
+    "boundaries": _("boundaries"),
+    "business_unit": _("business unit"),
+    "collection_method": _("collection method"),
+    "comparison": _("comparison"),
+    "contains_personal_data": _("contains personal data"),
+    "contract_reference": _("contract reference"),
+    "criticality": _("criticality"),
+    "dataset": _("dataset"),
+    "deployed_in": _("deployed in"),
+    "depends_on": _("depends on"),
+    "deployment_date": _("deployment date"),
+    "deployment_status": _("deployment status"),
+    "derived_from": _("derived from"),
+    "description": _("description"),
+    "due_diligence_date": _("due diligence date"),
+    "due_diligence_status": _("due diligence status"),
+    "external_id": _("external id"),
+    "how_addressed": _("how addressed"),
+    "intended_purpose": _("intended purpose"),
+    "intended_users": _("intended users"),
+    "kind": _("kind"),
+    "last_reviewed": _("last reviewed"),
+    "legal_basis": _("legal basis"),
+    "licence": _("licence"),
+    "lifecycle_stage": _("lifecycle stage"),
+    "locations": _("locations"),
+    "model": _("model"),
+    "model_type": _("model type"),
+    "model_version": _("model version"),
+    "name": _("name"),
+    "next_review": _("next review"),
+    "obligations": _("obligations"),
+    "operator_role": _("operator role"),
+    "provenance": _("provenance"),
+    "purpose": _("purpose"),
+    "reasons": _("reasons"),
+    "reassessment_reason": _("reassessment reason"),
+    "reassessment_required": _("reassessment required"),
+    "retention": _("retention"),
+    "review_cadence_months": _("review cadence months"),
+    "source": _("source"),
+    "status": _("status"),
+    "supplier": _("supplier"),
+    "suppliers": _("suppliers"),
+    "supply_type": _("supply type"),
+    "tags": _("tags"),
+    "threshold": _("threshold"),
+    "tier": _("tier"),
+    "title": _("title"),
+    "training_datasets": _("training datasets"),
+    "value": _("value"),
+    "version": _("version"),
+    "version_label": _("version label"),
+}
+_MODEL_LABELS = {
+    Supplier: (_("supplier"), _("suppliers")),
+    Dataset: (_("dataset"), _("datasets")),
+    DatasetUsage: (_("dataset usage"), _("dataset usages")),
+    ModelVersion: (_("model version"), _("model versions")),
+    ModelMetric: (_("model metric"), _("model metrics")),
+    Classification: (_("classification"), _("classifications")),
+}
+
+
+def _set_translatable_labels() -> None:
+    for model in (
+        Supplier,
+        Dataset,
+        AISystem,
+        DatasetUsage,
+        AIModel,
+        ModelVersion,
+        ModelMetric,
+        ScopeStatement,
+        ContextIssue,
+        InterestedParty,
+        Classification,
+    ):
+        for field in [*model._meta.local_fields, *model._meta.local_many_to_many]:
+            label = _FIELD_LABELS.get(field.name)
+            # Only derived labels: an explicit verbose name (and its own translation) stays as written.
+            if label is not None and field._verbose_name is None:
+                field.verbose_name = label
+        if model in _MODEL_LABELS:
+            model._meta.verbose_name, model._meta.verbose_name_plural = _MODEL_LABELS[model]
+
+
+_set_translatable_labels()

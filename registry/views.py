@@ -1,5 +1,7 @@
 """Inventory pages. Thin: the generic register views do the work; services make the changes."""
 
+from django.utils.translation import gettext_lazy as _
+
 from aims.crud import Column, RegisterDeleteView, RegisterDetailView, RegisterFormView, RegisterListView, Tab
 from registry import services
 from registry.filtersets import AISystemFilterSet
@@ -47,20 +49,20 @@ class AISystemMixin:
 
 
 class AISystemListView(AISystemMixin, RegisterListView):
-    title = "AI system inventory"
+    title = _("AI system inventory")
     filterset_class = AISystemFilterSet
     export_fields = AI_SYSTEM_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("name", "Name", sort="name", template="registry/cells/name.html"),
-        Column("business_owner", "Owner", sort="business_owner__username", template="registry/cells/owner.html"),
-        Column("lifecycle_stage", "Stage", sort="lifecycle_stage"),
-        Column("eu_tier", "EU AI Act tier", sort="eu_tier", template="registry/cells/tier.html"),
-        Column("in_scope", "In scope", sort="in_scope", template="registry/cells/in_scope.html"),
-        Column("next_review", "Next review", sort="next_review", template="registry/cells/next_review.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("name", _("Name"), sort="name", template="registry/cells/name.html"),
+        Column("business_owner", _("Owner"), sort="business_owner__username", template="registry/cells/owner.html"),
+        Column("lifecycle_stage", _("Stage"), sort="lifecycle_stage"),
+        Column("eu_tier", _("EU AI Act tier"), sort="eu_tier", template="registry/cells/tier.html"),
+        Column("in_scope", _("In scope"), sort="in_scope", template="registry/cells/in_scope.html"),
+        Column("next_review", _("Next review"), sort="next_review", template="registry/cells/next_review.html"),
         Column(
             "reassessment_required",
-            "Reassess",
+            _("Reassess"),
             sort="reassessment_required",
             template="registry/cells/reassessment.html",
         ),
@@ -73,11 +75,11 @@ class AISystemListView(AISystemMixin, RegisterListView):
 class AISystemDetailView(AISystemMixin, RegisterDetailView):
     template_name = "registry/aisystem_detail.html"
     tabs = [
-        Tab("overview", "Overview", "registry/tabs/aisystem_overview.html"),
-        Tab("data", "Data", "registry/tabs/aisystem_data.html"),
-        Tab("models", "Models", "registry/tabs/aisystem_models.html"),
-        Tab("suppliers", "Suppliers", "registry/tabs/aisystem_suppliers.html"),
-        Tab("classification", "EU AI Act", "registry/tabs/aisystem_classification.html"),
+        Tab("overview", _("Overview"), "registry/tabs/aisystem_overview.html"),
+        Tab("data", _("Data"), "registry/tabs/aisystem_data.html"),
+        Tab("models", _("Models"), "registry/tabs/aisystem_models.html"),
+        Tab("suppliers", _("Suppliers"), "registry/tabs/aisystem_suppliers.html"),
+        Tab("classification", _("EU AI Act"), "registry/tabs/aisystem_classification.html"),
     ]
 
     def base_queryset(self):

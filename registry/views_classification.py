@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from aims.crud import OrganisationViewMixin
@@ -49,6 +50,9 @@ class AISystemClassifyView(OrganisationViewMixin, TemplateView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"{system} classified: {result.get_tier_display()}.")
+                messages.success(
+                    request,
+                    gettext("%(system)s classified: %(tier)s.") % {"system": system, "tier": result.get_tier_display()},
+                )
                 return redirect(f"{reverse('registry:aisystem-detail', args=[system.pk])}?tab=classification")
         return self.render_form(form, system, self.current(system))

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -103,7 +105,7 @@ class ScopeStatementDetailView(ScopeMixin, RegisterDetailView):
     """One version, read-only once approved; the History tab shows who drafted, edited and approved it."""
 
     template_name = "registry/context/scope_detail.html"
-    tabs = [Tab("overview", "Statement", "registry/context/scope_overview.html")]
+    tabs = [Tab("overview", _("Statement"), "registry/context/scope_overview.html")]
 
     def allowed(self, action, obj=None) -> bool:
         # Only a draft offers Edit and Delete; an approved or superseded version is a record of what was agreed.
@@ -125,12 +127,14 @@ class ScopeStatementFormView(ScopeMixin, RegisterFormView):
         obj = self.get_object()
         self.require("change" if obj else "add", obj)
         if obj is not None and obj.status != ScopeStatus.DRAFT:
-            messages.info(request, "An approved scope is not edited: start a new version instead.")
+            messages.info(request, gettext("An approved scope is not edited: start a new version instead."))
             return redirect(self.url("detail", obj.pk))
         if obj is None:
             draft = self.scoped_queryset().filter(status=ScopeStatus.DRAFT).first()
             if draft is not None:
-                messages.info(request, f"Version {draft.version} is already a draft in progress.")
+                messages.info(
+                    request, gettext("Version %(version)s is already a draft in progress.") % {"version": draft.version}
+                )
                 return redirect(self.url("update", draft.pk))
         return self.render_form(self.get_form(obj), obj)
 
@@ -154,7 +158,9 @@ class ScopeStatementApproveView(ScopeMixin, OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Version {scope.version} of the AIMS scope approved.")
+            messages.success(
+                request, gettext("Version %(version)s of the AIMS scope approved.") % {"version": scope.version}
+            )
         return redirect("registry:scope")
 
 
@@ -175,21 +181,21 @@ class ContextIssueMixin:
 
 
 class ContextIssueListView(ContextIssueMixin, RegisterListView):
-    title = "Context issues"
+    title = _("Context issues")
     filterset_class = ContextIssueFilterSet
     export_fields = CONTEXT_ISSUE_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("title", "Issue", sort="title", template="registry/cells/name.html"),
-        Column("kind", "Kind", sort="kind"),
-        Column("effect_on_aims", "Effect on the AIMS", template="registry/context/cells/effect.html"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("next_review", "Next review", sort="next_review", template="registry/cells/next_review.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("title", _("Issue"), sort="title", template="registry/cells/name.html"),
+        Column("kind", _("Kind"), sort="kind"),
+        Column("effect_on_aims", _("Effect on the AIMS"), template="registry/context/cells/effect.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
+        Column("next_review", _("Next review"), sort="next_review", template="registry/cells/next_review.html"),
     ]
 
 
 class ContextIssueDetailView(ContextIssueMixin, RegisterDetailView):
-    tabs = [Tab("overview", "Overview", "registry/context/contextissue_overview.html")]
+    tabs = [Tab("overview", _("Overview"), "registry/context/contextissue_overview.html")]
 
 
 class ContextIssueFormView(ContextIssueMixin, RegisterFormView):
@@ -217,21 +223,21 @@ class InterestedPartyMixin:
 
 
 class InterestedPartyListView(InterestedPartyMixin, RegisterListView):
-    title = "Interested parties"
+    title = _("Interested parties")
     filterset_class = InterestedPartyFilterSet
     export_fields = INTERESTED_PARTY_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("name", "Name", sort="name", template="registry/cells/name.html"),
-        Column("kind", "Kind", sort="kind"),
-        Column("requirements", "Relevant requirements", template="registry/context/cells/requirements.html"),
-        Column("addressed", "Addressed", sort="addressed", template="registry/context/cells/addressed.html"),
-        Column("owner", "Owner", sort="owner__username"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("name", _("Name"), sort="name", template="registry/cells/name.html"),
+        Column("kind", _("Kind"), sort="kind"),
+        Column("requirements", _("Relevant requirements"), template="registry/context/cells/requirements.html"),
+        Column("addressed", _("Addressed"), sort="addressed", template="registry/context/cells/addressed.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
     ]
 
 
 class InterestedPartyDetailView(InterestedPartyMixin, RegisterDetailView):
-    tabs = [Tab("overview", "Overview", "registry/context/interestedparty_overview.html")]
+    tabs = [Tab("overview", _("Overview"), "registry/context/interestedparty_overview.html")]
 
 
 class InterestedPartyFormView(InterestedPartyMixin, RegisterFormView):

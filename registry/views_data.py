@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from aims.crud import (
@@ -142,19 +144,19 @@ class SupplierListView(SupplierMixin, RegisterListView):
         return {"import_url": import_url(self.request, "suppliers")}
 
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("name", "Name", sort="name", template="registry/cells/name.html"),
-        Column("supply_type", "Supplies", sort="supply_type"),
-        Column("contract_reference", "Contract", sort="contract_reference"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("name", _("Name"), sort="name", template="registry/cells/name.html"),
+        Column("supply_type", _("Supplies"), sort="supply_type"),
+        Column("contract_reference", _("Contract"), sort="contract_reference"),
         Column(
             "due_diligence_status",
-            "Due diligence",
+            _("Due diligence"),
             sort="due_diligence_status",
             template="registry/cells/diligence.html",
         ),
-        Column("ai_systems", "AI systems", template="registry/cells/supplier_systems.html"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("next_review", "Next review", sort="next_review", template="registry/cells/next_review.html"),
+        Column("ai_systems", _("AI systems"), template="registry/cells/supplier_systems.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
+        Column("next_review", _("Next review"), sort="next_review", template="registry/cells/next_review.html"),
     ]
 
     def base_queryset(self):
@@ -164,10 +166,10 @@ class SupplierListView(SupplierMixin, RegisterListView):
 class SupplierDetailView(SupplierMixin, RegisterDetailView):
     template_name = "registry/supplier_detail.html"
     tabs = [
-        Tab("overview", "Overview", "registry/tabs/supplier_overview.html"),
-        Tab("systems", "AI systems", "registry/tabs/supplier_systems.html"),
-        Tab("datasets", "Datasets", "registry/tabs/supplier_datasets.html"),
-        Tab("models", "Models", "registry/tabs/supplier_models.html"),
+        Tab("overview", _("Overview"), "registry/tabs/supplier_overview.html"),
+        Tab("systems", _("AI systems"), "registry/tabs/supplier_systems.html"),
+        Tab("datasets", _("Datasets"), "registry/tabs/supplier_datasets.html"),
+        Tab("models", _("Models"), "registry/tabs/supplier_models.html"),
     ]
 
     def tab_context(self, obj, tab_key):
@@ -212,19 +214,19 @@ class DatasetListView(DatasetMixin, RegisterListView):
         return {"import_url": import_url(self.request, "datasets")}
 
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("name", "Name", sort="name", template="registry/cells/dataset_name.html"),
-        Column("source", "Source", sort="source", template="registry/cells/dataset_source.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("name", _("Name"), sort="name", template="registry/cells/dataset_name.html"),
+        Column("source", _("Source"), sort="source", template="registry/cells/dataset_source.html"),
         Column(
             "contains_personal_data",
-            "Personal data",
+            _("Personal data"),
             sort="contains_personal_data",
             template="registry/cells/personal_data.html",
         ),
-        Column("legal_basis", "Legal basis", sort="legal_basis"),
-        Column("usages", "Used by", template="registry/cells/dataset_usages.html"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("next_review", "Next review", sort="next_review", template="registry/cells/next_review.html"),
+        Column("legal_basis", _("Legal basis"), sort="legal_basis"),
+        Column("usages", _("Used by"), template="registry/cells/dataset_usages.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
+        Column("next_review", _("Next review"), sort="next_review", template="registry/cells/next_review.html"),
     ]
 
     def base_queryset(self):
@@ -234,10 +236,10 @@ class DatasetListView(DatasetMixin, RegisterListView):
 class DatasetDetailView(DatasetMixin, RegisterDetailView):
     template_name = "registry/dataset_detail.html"
     tabs = [
-        Tab("overview", "Overview", "registry/tabs/dataset_overview.html"),
-        Tab("quality", "Provenance and quality", "registry/tabs/dataset_quality.html"),
-        Tab("usages", "Used by", "registry/tabs/dataset_usages.html"),
-        Tab("lineage", "Lineage", "registry/tabs/dataset_lineage.html"),
+        Tab("overview", _("Overview"), "registry/tabs/dataset_overview.html"),
+        Tab("quality", _("Provenance and quality"), "registry/tabs/dataset_quality.html"),
+        Tab("usages", _("Used by"), "registry/tabs/dataset_usages.html"),
+        Tab("lineage", _("Lineage"), "registry/tabs/dataset_lineage.html"),
     ]
     usage_form = None
 
@@ -274,7 +276,11 @@ class DatasetUsageAddView(DatasetDetailView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"{usage.ai_system.reference} now uses it for {usage.get_purpose_display()}.")
+                messages.success(
+                    request,
+                    gettext("%(system)s now uses it for %(purpose)s.")
+                    % {"system": usage.ai_system.reference, "purpose": usage.get_purpose_display()},
+                )
                 return _detail_with_tab(self, dataset, "usages")
         self.usage_form = form
         request.GET = request.GET.copy()
@@ -291,7 +297,11 @@ class DatasetUsageRemoveView(DatasetMixin, OrganisationViewMixin, View):
         self.require("change", dataset)
         with transaction.atomic():
             services.dataset_usage_remove(actor=request.user, usage=usage)
-        messages.success(request, f"{usage.ai_system.reference} no longer uses it for {usage.get_purpose_display()}.")
+        messages.success(
+            request,
+            gettext("%(system)s no longer uses it for %(purpose)s.")
+            % {"system": usage.ai_system.reference, "purpose": usage.get_purpose_display()},
+        )
         return _detail_with_tab(self, dataset, "usages")
 
 
@@ -323,12 +333,12 @@ class AIModelListView(AIModelMixin, RegisterListView):
     filterset_class = AIModelFilterSet
     export_fields = AI_MODEL_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("name", "Name", sort="name", template="registry/cells/name.html"),
-        Column("model_type", "Type", sort="model_type"),
-        Column("supplier", "Supplier", sort="supplier__name"),
-        Column("versions", "Versions", template="registry/cells/model_versions.html"),
-        Column("owner", "Owner", sort="owner__username"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("name", _("Name"), sort="name", template="registry/cells/name.html"),
+        Column("model_type", _("Type"), sort="model_type"),
+        Column("supplier", _("Supplier"), sort="supplier__name"),
+        Column("versions", _("Versions"), template="registry/cells/model_versions.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
     ]
 
     def base_queryset(self):
@@ -340,8 +350,8 @@ class AIModelListView(AIModelMixin, RegisterListView):
 class AIModelDetailView(AIModelMixin, RegisterDetailView):
     template_name = "registry/aimodel_detail.html"
     tabs = [
-        Tab("overview", "Overview", "registry/tabs/aimodel_overview.html"),
-        Tab("versions", "Versions", "registry/tabs/aimodel_versions.html"),
+        Tab("overview", _("Overview"), "registry/tabs/aimodel_overview.html"),
+        Tab("versions", _("Versions"), "registry/tabs/aimodel_versions.html"),
     ]
 
     def tab_context(self, obj, tab_key):
@@ -384,12 +394,12 @@ class ModelVersionListView(ModelVersionMixin, RegisterListView):
     export_fields = MODEL_VERSION_EXPORT
     default_ordering = "-created_at"
     columns = [
-        Column("model", "Model", sort="model__reference", template="registry/cells/version_model.html"),
-        Column("version_label", "Version", sort="version_label", template="registry/cells/version_label.html"),
-        Column("approval_status", "Approval", sort="approval_status", template="registry/cells/approval.html"),
-        Column("metrics", "Metrics", template="registry/cells/metrics.html"),
-        Column("deployed_in", "Deployed in", template="registry/cells/deployed_in.html"),
-        Column("created_at", "Recorded", sort="created_at", template="registry/cells/created.html"),
+        Column("model", _("Model"), sort="model__reference", template="registry/cells/version_model.html"),
+        Column("version_label", _("Version"), sort="version_label", template="registry/cells/version_label.html"),
+        Column("approval_status", _("Approval"), sort="approval_status", template="registry/cells/approval.html"),
+        Column("metrics", _("Metrics"), template="registry/cells/metrics.html"),
+        Column("deployed_in", _("Deployed in"), template="registry/cells/deployed_in.html"),
+        Column("created_at", _("Recorded"), sort="created_at", template="registry/cells/created.html"),
     ]
 
     def base_queryset(self):
@@ -399,8 +409,8 @@ class ModelVersionListView(ModelVersionMixin, RegisterListView):
 class ModelVersionDetailView(ModelVersionMixin, RegisterDetailView):
     template_name = "registry/modelversion_detail.html"
     tabs = [
-        Tab("overview", "Overview", "registry/tabs/modelversion_overview.html"),
-        Tab("metrics", "Metrics", "registry/tabs/modelversion_metrics.html"),
+        Tab("overview", _("Overview"), "registry/tabs/modelversion_overview.html"),
+        Tab("metrics", _("Metrics"), "registry/tabs/modelversion_metrics.html"),
     ]
     metric_form = None
 
@@ -431,7 +441,7 @@ class ModelVersionDecideView(ModelVersionMixin, OrganisationViewMixin, View):
         self.require("approve", version)
         form = ModelVersionDecisionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose approved, approved with restrictions, rejected or retired.")
+            messages.error(request, gettext("Choose approved, approved with restrictions, rejected or retired."))
             return redirect(self.url("detail", version.pk))
         try:
             with transaction.atomic():
@@ -439,7 +449,11 @@ class ModelVersionDecideView(ModelVersionMixin, OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{version}: {version.get_approval_status_display().lower()}.")
+            messages.success(
+                request,
+                gettext("%(version)s: %(status)s.")
+                % {"version": version, "status": version.get_approval_status_display().lower()},
+            )
         return redirect(self.url("detail", version.pk))
 
 
@@ -459,7 +473,7 @@ class ModelMetricSaveView(ModelVersionDetailView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"Metric {metric.name} saved.")
+                messages.success(request, gettext("Metric %(name)s saved.") % {"name": metric.name})
                 return _detail_with_tab(self, version, "metrics")
         self.metric_form = form
         request.GET = request.GET.copy()
@@ -476,7 +490,7 @@ class ModelMetricRemoveView(ModelVersionMixin, OrganisationViewMixin, View):
         self.require("change", version)
         with transaction.atomic():
             services.model_metric_remove(actor=request.user, metric=metric)
-        messages.success(request, f"Metric {metric.name} removed.")
+        messages.success(request, gettext("Metric %(name)s removed.") % {"name": metric.name})
         return _detail_with_tab(self, version, "metrics")
 
 

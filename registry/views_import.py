@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from aims.imports import (
@@ -44,7 +46,7 @@ def import_url(request, register: str) -> str | None:
 
 def display_rows(report, importer) -> list[dict]:
     """The report's rows, errors first, with column headers instead of field names."""
-    labels = {**importer.headers, "non_field_errors": "Row"}
+    labels = {**importer.headers, "non_field_errors": gettext("Row")}
     return [
         {
             "line": row.line,
@@ -58,11 +60,13 @@ def display_rows(report, importer) -> list[dict]:
 
 
 class ImportUploadForm(forms.Form):
-    register = forms.ChoiceField(label="Register")
+    register = forms.ChoiceField(label=_("Register"))
     file = forms.FileField(
-        label="File (CSV, JSON or Excel)",
-        help_text="UTF-8 CSV with a header line, a JSON list of objects, or an Excel workbook laid out like the "
-        "XLSX export. Rows are matched on their reference.",
+        label=_("File (CSV, JSON or Excel)"),
+        help_text=_(
+            "UTF-8 CSV with a header line, a JSON list of objects, or an Excel workbook laid out like the "
+            "XLSX export. Rows are matched on their reference."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,.xlsx,text/csv,application/json"}),
     )
 
@@ -132,7 +136,7 @@ class ImportView(_ImportMixin, View):
         mode = request.POST.get("mode", ALL)
         stored = load_upload(request, token)
         if stored is None or mode not in MODES:
-            messages.error(request, "The uploaded file is no longer available: upload it again.")
+            messages.error(request, gettext("The uploaded file is no longer available: upload it again."))
             return redirect("registry:import")
         content, meta = stored
         importer = self.allowed_importer(meta["register"])
@@ -152,17 +156,26 @@ class ImportView(_ImportMixin, View):
         if not report.written:
             form = ImportUploadForm(initial={"register": importer.key}, importers=self.importers)
             messages.error(
-                request, "Nothing was imported: correct the rows with errors, or import the valid rows only."
+                request, gettext("Nothing was imported: correct the rows with errors, or import the valid rows only.")
             )
             return self.render_page(form, importer, report=report, token=token, filename=meta["filename"])
         discard_upload(request, token)
         counts = report.counts
-        skipped = f", {counts['error']} skipped with errors" if mode == VALID and counts["error"] else ""
-        messages.success(
-            request,
-            f"Imported {meta['filename']}: {report.created} created, {report.updated} updated, "
-            f"{counts['unchanged']} unchanged{skipped}.",
-        )
+        params = {
+            "file": meta["filename"],
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": counts["unchanged"],
+            "skipped": counts["error"],
+        }
+        if mode == VALID and counts["error"]:
+            text = gettext(
+                "Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(skipped)s skipped with errors."
+            )
+        else:
+            text = gettext("Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+        messages.success(request, text % params)
         try:
             return redirect(reverse(importer.list_url_name))
         except NoReverseMatch:
