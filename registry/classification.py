@@ -23,6 +23,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from registry.constants import EUTier, OperatorRole
 from registry.eu_ai_act import Reference, reference
 
@@ -40,20 +43,33 @@ ANSWER_FIELDS = ("operator_role", *CHOICE_FIELDS, "art50_cases", *BOOLEAN_FIELDS
 PROVIDER, DEPLOYER, IMPORTER, DISTRIBUTOR = "provider", "deployer", "importer", "distributor"
 TIER_ORDER = (EUTier.PROHIBITED, EUTier.HIGH, EUTier.GPAI, EUTier.LIMITED, EUTier.MINIMAL)
 QUESTIONS = {
-    "operator_role": "Our role",
-    "prohibited_practice": "Banned practice (Art. 5)",
-    "annex_i_product": "Regulated product (Annex I)",
-    "annex_i_act": "Product legislation (Annex I)",
-    "third_party_conformity": "Third-party conformity assessment",
-    "annex_iii_point": "High-risk use (Annex III)",
-    "derogation_condition": "Limited part in the use (Art. 6(3))",
-    "profiles_natural_persons": "Profiles people",
-    "art50_cases": "Transparency case (Art. 50)",
-    "is_gpai_model": "General-purpose AI model",
-    "gpai_systemic_risk": "Systemic risk (Art. 51)",
-    "deployer_is_public_body_or_public_service": "Public body or public service",
+    "operator_role": gettext_lazy("Our role"),
+    "prohibited_practice": gettext_lazy("Banned practice (Art. 5)"),
+    "annex_i_product": gettext_lazy("Regulated product (Annex I)"),
+    "annex_i_act": gettext_lazy("Product legislation (Annex I)"),
+    "third_party_conformity": gettext_lazy("Third-party conformity assessment"),
+    "annex_iii_point": gettext_lazy("High-risk use (Annex III)"),
+    "derogation_condition": gettext_lazy("Limited part in the use (Art. 6(3))"),
+    "profiles_natural_persons": gettext_lazy("Profiles people"),
+    "art50_cases": gettext_lazy("Transparency case (Art. 50)"),
+    "is_gpai_model": gettext_lazy("General-purpose AI model"),
+    "gpai_systemic_risk": gettext_lazy("Systemic risk (Art. 51)"),
+    "deployer_is_public_body_or_public_service": gettext_lazy("Public body or public service"),
 }
-PENDING_NOTE = "Reported to move to {date} (Digital Omnibus on AI, pending)."
+
+# The Act's operator roles in words, for the reasons (English: the role keys themselves).
+ROLE_NAMES = {
+    PROVIDER: gettext_lazy("provider"),
+    DEPLOYER: gettext_lazy("deployer"),
+    IMPORTER: gettext_lazy("importer"),
+    DISTRIBUTOR: gettext_lazy("distributor"),
+}
+# Reason values that are words rather than keys, shown translated next to the question.
+VALUE_WORDS = {"yes": gettext_lazy("yes"), "no": gettext_lazy("no"), "none": gettext_lazy("none")}
+
+
+def role_name(role: str) -> str:
+    return str(ROLE_NAMES.get(role, role))
 
 
 class InvalidAnswers(ValueError):
@@ -105,7 +121,8 @@ class Reason:
 
     def __post_init__(self):
         if not self.question:
-            object.__setattr__(self, "question", QUESTIONS.get(self.answer, self.answer))
+            # Stored as JSON: the question in words, in the language of the person classifying.
+            object.__setattr__(self, "question", str(QUESTIONS.get(self.answer, self.answer)))
 
 
 @dataclass(frozen=True)
@@ -144,14 +161,14 @@ def parse_answers(data: Mapping, ref: Reference | None = None) -> Answers:
 
     for name in data:
         if name not in ANSWER_FIELDS:
-            error(name, "Unknown question.")
+            error(name, _("Unknown question."))
 
     role = data.get("operator_role")
     roles = {c.value for c in OperatorRole}
     if role in NONE_VALUES:
-        error("operator_role", "Say what the organisation's role is for this system.")
+        error("operator_role", _("Say what the organisation's role is for this system."))
     elif role not in roles:
-        error("operator_role", f"Choose one of: {', '.join(sorted(roles))}.")
+        error("operator_role", _("Choose one of: %(roles)s.") % {"roles": ", ".join(sorted(roles))})
 
     allowed = {
         "prohibited_practice": ref.practices,
@@ -165,7 +182,7 @@ def parse_answers(data: Mapping, ref: Reference | None = None) -> Answers:
         if value in NONE_VALUES:
             choices[name] = None
         elif not isinstance(value, str) or value not in allowed[name]:
-            error(name, f"Unknown answer {value!r}.")
+            error(name, _("Unknown answer %(value)s.") % {"value": repr(value)})
         else:
             choices[name] = value
 
@@ -175,26 +192,26 @@ def parse_answers(data: Mapping, ref: Reference | None = None) -> Answers:
         if isinstance(value, bool):
             flags[name] = value
         else:
-            error(name, "Answer yes (true) or no (false).")
+            error(name, _("Answer yes (true) or no (false)."))
 
     raw_cases = data.get("art50_cases") or []
     cases: list[str] = []
     if isinstance(raw_cases, str) or not isinstance(raw_cases, list | tuple | set | frozenset):
-        error("art50_cases", "Give a list of transparency cases.")
+        error("art50_cases", _("Give a list of transparency cases."))
     else:
         for case in raw_cases:
             if case not in ref.transparency_cases:
-                error("art50_cases", f"Unknown transparency case {case!r}.")
+                error("art50_cases", _("Unknown transparency case %(case)s.") % {"case": repr(case)})
             elif case not in cases:
                 cases.append(case)
 
     if not errors:
         if flags["annex_i_product"] and choices["annex_i_act"] is None:
-            error("annex_i_act", "Choose the product legislation of Annex I that covers the product.")
+            error("annex_i_act", _("Choose the product legislation of Annex I that covers the product."))
         if choices["derogation_condition"] is not None and choices["annex_iii_point"] is None:
             error(
                 "derogation_condition",
-                "The Art. 6(3) derogation only exists for an Annex III use case: choose the Annex III point first.",
+                _("The Art. 6(3) derogation only exists for an Annex III use case: choose the Annex III point first."),
             )
     if errors:
         raise InvalidAnswers(errors)
@@ -234,7 +251,7 @@ def _date_note(ref: Reference, key: str) -> tuple[str, str]:
     date = ref.dates[key]
     notes = [date.note] if date.note else []
     if date.pending:
-        notes.append(PENDING_NOTE.format(date=date.pending))
+        notes.append(_("Reported to move to %(date)s (Digital Omnibus on AI, pending).") % {"date": date.pending})
     return date.date, " ".join(notes)
 
 
@@ -277,44 +294,50 @@ def _high_risk_obligations(b: _Builder, answers: Answers, role: str, *, annex_ii
         for key in ("8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "21", "47", "48"):
             b.add(key, dates)
         if point is None:
-            route = "Follow the conformity procedure of the product's own Annex I legislation (Art. 43(3))."
+            route = _("Follow the conformity procedure of the product's own Annex I legislation (Art. 43(3)).")
         elif point.point == 1:
-            route = "Biometrics: internal control (Annex VI) or a notified body (Annex VII); a notified body is needed where harmonised standards are not (fully) applied."
+            route = _(
+                "Biometrics: internal control (Annex VI) or a notified body (Annex VII); a notified body is needed "
+                "where harmonised standards are not (fully) applied."
+            )
         else:
-            route = "Internal control (Annex VI)."
+            route = _("Internal control (Annex VI).")
         b.add("43", dates, route)
         if point is not None:
             if point.point == 2:
-                where = "Critical-infrastructure systems are registered at national level (Art. 49(5))."
+                where = _("Critical-infrastructure systems are registered at national level (Art. 49(5)).")
             elif point.point in (6, 7):
-                where = "Law-enforcement, migration and border uses go into the non-public section of the database (Art. 49(4))."
+                where = _(
+                    "Law-enforcement, migration and border uses go into the non-public section of the database "
+                    "(Art. 49(4))."
+                )
             else:
-                where = (
+                where = _(
                     "In the EU database (Art. 71), before placing on the market or putting into service (Art. 49(1))."
                 )
             b.add("49", dates, where)
         b.add("72", dates)
         b.add("73", dates)
     elif role == DEPLOYER:
-        note = "If you are a public authority, also register your use in the EU database (Arts 26(8), 49(3))."
+        note = _("If you are a public authority, also register your use in the EU database (Arts 26(8), 49(3)).")
         b.add("26", dates, note if answers.deployer_is_public_body_or_public_service else "")
-        b.add("25", dates, "Putting your name on the system or changing its purpose makes you its provider.")
+        b.add("25", dates, _("Putting your name on the system or changing its purpose makes you its provider."))
         if point is not None and point.point != 2:
             needs_fria = answers.deployer_is_public_body_or_public_service or point.id in ("5(b)", "5(c)")
             if needs_fria:
                 why = (
-                    f"Required for Annex III point {point.id} systems."
+                    _("Required for Annex III point %(point)s systems.") % {"point": point.id}
                     if point.id in ("5(b)", "5(c)")
-                    else "Required because you are a public body or provide a public service."
+                    else _("Required because you are a public body or provide a public service.")
                 )
-                b.add("27", dates, f"{why} Can complement a GDPR DPIA (Art. 27(4)).")
-            b.add("86", dates, "Be ready to explain to affected persons the system's role in decisions about them.")
+                b.add("27", dates, _("%(why)s Can complement a GDPR DPIA (Art. 27(4)).") % {"why": why})
+            b.add("86", dates, _("Be ready to explain to affected persons the system's role in decisions about them."))
     elif role == IMPORTER:
         b.add("23", dates)
-        b.add("25", dates, "Putting your name on the system or changing it makes you its provider.")
+        b.add("25", dates, _("Putting your name on the system or changing it makes you its provider."))
     elif role == DISTRIBUTOR:
         b.add("24", dates)
-        b.add("25", dates, "Putting your name on the system or changing it makes you its provider.")
+        b.add("25", dates, _("Putting your name on the system or changing it makes you its provider."))
 
 
 def classify(answers: Answers, ref: Reference | None = None) -> Result:
@@ -326,12 +349,15 @@ def classify(answers: Answers, ref: Reference | None = None) -> Result:
         b.reason(
             "operator_role",
             answers.operator_role,
-            "A developer that places the system on the market or puts it into service under its own name is its provider (Art. 3(3)).",
+            _(
+                "A developer that places the system on the market or puts it into service under its own name is its "
+                "provider (Art. 3(3))."
+            ),
         )
     else:
-        b.reason("operator_role", role, f"The organisation is the system's {role}.")
+        b.reason("operator_role", role, _("The organisation is the system's %(role)s.") % {"role": role_name(role)})
     if role in (PROVIDER, DEPLOYER):
-        b.add("4", "general", "Applies to providers and deployers of every AI system.")
+        b.add("4", "general", _("Applies to providers and deployers of every AI system."))
 
     # 1. Prohibited practices win outright.
     if answers.prohibited_practice:
@@ -339,10 +365,14 @@ def classify(answers: Answers, ref: Reference | None = None) -> Result:
         b.reason(
             "prohibited_practice",
             practice.key,
-            f"{practice.ref}: {practice.summary} This practice is banned, so no other answer changes the result.",
+            _("%(practice)s: %(summary)s This practice is banned, so no other answer changes the result.")
+            % {"practice": practice.ref, "summary": practice.summary},
         )
         b.add(
-            "5", "prohibited", f"{practice.ref}. Fines up to EUR 35 million or 7% of worldwide turnover (Art. 99(3))."
+            "5",
+            "prohibited",
+            _("%(practice)s. Fines up to EUR 35 million or 7%% of worldwide turnover (Art. 99(3)).")
+            % {"practice": practice.ref},
         )
         return Result(EUTier.PROHIBITED, practice.ref, role, b.sorted_obligations(), b.reasons)
 
@@ -354,49 +384,68 @@ def classify(answers: Answers, ref: Reference | None = None) -> Result:
         if answers.third_party_conformity:
             annex_i, section_a = True, act.section == "A"
             basis.append(f"Art. 6(1) and Annex I Section {act.section} ({act.title})")
-            b.reason("annex_i_act", act.key, f"A safety component of (or itself) a product under {act.title}.")
+            b.reason(
+                "annex_i_act",
+                act.key,
+                _("A safety component of (or itself) a product under %(act)s.") % {"act": act.title},
+            )
             b.reason(
                 "third_party_conformity",
                 True,
-                "The product needs a third-party conformity assessment, so the system is high-risk (Art. 6(1)).",
+                _("The product needs a third-party conformity assessment, so the system is high-risk (Art. 6(1))."),
             )
         else:
             b.reason(
                 "third_party_conformity",
                 False,
-                f"A product under {act.title}, but it needs no third-party conformity assessment: the Annex I route does not apply (Art. 6(1)(b)).",
+                _(
+                    "A product under %(act)s, but it needs no third-party conformity assessment: the Annex I route "
+                    "does not apply (Art. 6(1)(b))."
+                )
+                % {"act": act.title},
             )
 
     annex_iii = derogated = False
     point = ref.annex_iii_points.get(answers.annex_iii_point or "")
     if point is not None:
         condition = ref.derogation_conditions.get(answers.derogation_condition or "")
-        b.reason("annex_iii_point", point.id, f"Annex III point {point.id} ({point.area}): {point.summary}.")
+        b.reason(
+            "annex_iii_point",
+            point.id,
+            _("Annex III point %(point)s (%(area)s): %(summary)s.")
+            % {"point": point.id, "area": point.area, "summary": point.summary},
+        )
         if condition is not None and answers.profiles_natural_persons:
             annex_iii = True
             b.reason(
                 "profiles_natural_persons",
                 True,
-                f"The system profiles natural persons, so the {condition.ref} derogation is not available: it stays high-risk (Art. 6(3), last subparagraph).",
+                _(
+                    "The system profiles natural persons, so the %(condition)s derogation is not available: it stays "
+                    "high-risk (Art. 6(3), last subparagraph)."
+                )
+                % {"condition": condition.ref},
             )
         elif condition is not None:
             derogated = True
-            outcome = (
-                "the Annex III route does not apply (it is still high-risk through Annex I)"
-                if annex_i
-                else "it is not high-risk"
-            )
+            if annex_i:
+                text = _(
+                    "%(condition)s: %(summary)s; the system does not profile people, so the Annex III route does not "
+                    "apply (it is still high-risk through Annex I)."
+                )
+            else:
+                text = _("%(condition)s: %(summary)s; the system does not profile people, so it is not high-risk.")
             b.reason(
                 "derogation_condition",
                 condition.key,
-                f"{condition.ref}: {condition.summary}; the system does not profile people, so {outcome}.",
+                text % {"condition": condition.ref, "summary": condition.summary},
             )
         else:
             annex_iii = True
             b.reason(
                 "derogation_condition",
                 "none",
-                "None of the Art. 6(3) conditions applies, so the use case makes the system high-risk (Art. 6(2)).",
+                _("None of the Art. 6(3) conditions applies, so the use case makes the system high-risk (Art. 6(2))."),
             )
         if annex_iii:
             basis.append(f"Art. 6(2) and Annex III point {point.id}")
@@ -409,13 +458,16 @@ def classify(answers: Answers, ref: Reference | None = None) -> Result:
         condition = ref.derogation_conditions[answers.derogation_condition]
         derogation_basis = f"{condition.ref} derogation from Annex III point {point.id}"
         if role == PROVIDER and not high:
-            b.add("6(4)", "annex_iii", f"Condition {condition.ref}.", label="Art. 6(4)")
+            b.add("6(4)", "annex_iii", _("Condition %(condition)s.") % {"condition": condition.ref}, label="Art. 6(4)")
             b.add("49(2)", "annex_iii", label="Art. 49(2)")
         elif not high:
             b.reason(
                 "derogation_condition",
                 condition.key,
-                "The provider must document this assessment (Art. 6(4)) and register the system (Art. 49(2)); ask it for that documentation.",
+                _(
+                    "The provider must document this assessment (Art. 6(4)) and register the system (Art. 49(2)); "
+                    "ask it for that documentation."
+                ),
             )
 
     # 3. Transparency (Art. 50) and general-purpose AI models: obligations stack on the above.
@@ -426,14 +478,23 @@ def classify(answers: Answers, ref: Reference | None = None) -> Result:
         if case.who == role:
             note = ""
             if case.ref == "Art. 50(2)":
-                note = "For systems already on the market before 2026-08-02, reported grace period to 2026-12-02 (Digital Omnibus, pending)."
+                note = _(
+                    "For systems already on the market before 2026-08-02, reported grace period to 2026-12-02 "
+                    "(Digital Omnibus, pending)."
+                )
             b.add("50", "transparency", note, summary=case.summary, label=case.ref)
-            b.reason("art50_cases", key, f"{case.ref}: {case.label.lower()}; the duty falls on you as {role}.")
+            b.reason(
+                "art50_cases",
+                key,
+                _("%(case)s: %(label)s; the duty falls on you as %(role)s.")
+                % {"case": case.ref, "label": case.label.lower(), "role": role_name(role)},
+            )
         else:
             b.reason(
                 "art50_cases",
                 key,
-                f"{case.ref}: {case.label.lower()}; this duty falls on the {case.who}, not on you as {role}.",
+                _("%(case)s: %(label)s; this duty falls on the %(who)s, not on you as %(role)s.")
+                % {"case": case.ref, "label": case.label.lower(), "who": role_name(case.who), "role": role_name(role)},
             )
     if any(o.article.startswith("Art. 50(") for o in b.obligations.values()):
         b.add("50(5)", "transparency", label="Art. 50(5)")
@@ -449,7 +510,10 @@ def classify(answers: Answers, ref: Reference | None = None) -> Result:
             b.add(
                 "53",
                 "gpai",
-                "Open-source models are spared the two documentation duties unless they have systemic risk (Art. 53(2)).",
+                _(
+                    "Open-source models are spared the two documentation duties unless they have systemic risk "
+                    "(Art. 53(2))."
+                ),
             )
             if answers.gpai_systemic_risk:
                 b.add("51", "gpai")
@@ -458,14 +522,19 @@ def classify(answers: Answers, ref: Reference | None = None) -> Result:
         b.reason(
             "is_gpai_model",
             True,
-            "A general-purpose AI model: Chapter V applies to its provider."
-            + ("" if role == PROVIDER else f" Those duties fall on the model's provider, not on you as {role}."),
+            _("A general-purpose AI model: Chapter V applies to its provider.")
+            if role == PROVIDER
+            else _(
+                "A general-purpose AI model: Chapter V applies to its provider. Those duties fall on the model's "
+                "provider, not on you as %(role)s."
+            )
+            % {"role": role_name(role)},
         )
         if answers.gpai_systemic_risk:
             b.reason(
                 "gpai_systemic_risk",
                 True,
-                "The model has systemic risk (Art. 51): Arts 52 and 55 apply on top of Art. 53.",
+                _("The model has systemic risk (Art. 51): Arts 52 and 55 apply on top of Art. 53."),
             )
 
     # 4. The tier is the highest that applies.
@@ -480,16 +549,16 @@ def classify(answers: Answers, ref: Reference | None = None) -> Result:
     # Why not a higher tier: the "no" answers, right after the role.
     negatives: list[Reason] = []
     if not high:
-        negatives.append(Reason("prohibited_practice", "none", "No Art. 5 practice applies."))
+        negatives.append(Reason("prohibited_practice", "none", _("No Art. 5 practice applies.")))
         if not answers.annex_i_product:
             negatives.append(
-                Reason("annex_i_product", "no", "Not part of a product covered by the Annex I legislation.")
+                Reason("annex_i_product", "no", _("Not part of a product covered by the Annex I legislation."))
             )
         if point is None:
-            negatives.append(Reason("annex_iii_point", "none", "Not intended for any Annex III use case."))
+            negatives.append(Reason("annex_iii_point", "none", _("Not intended for any Annex III use case.")))
     if tier == EUTier.MINIMAL:
-        negatives.append(Reason("art50_cases", "none", "No Art. 50 transparency case."))
-        negatives.append(Reason("is_gpai_model", "no", "Not a general-purpose AI model, so minimal risk."))
+        negatives.append(Reason("art50_cases", "none", _("No Art. 50 transparency case.")))
+        negatives.append(Reason("is_gpai_model", "no", _("Not a general-purpose AI model, so minimal risk.")))
     b.reasons[1:1] = negatives
     if derogation_basis and not high:
         basis_text = f"{basis_text}; {derogation_basis}" if tier != EUTier.MINIMAL else derogation_basis

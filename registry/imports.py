@@ -5,6 +5,8 @@ edited in a spreadsheet imports back. Columns the export adds but nobody edits (
 Act tier, "used by") are ignored. Rows are written by the same services as the forms and the API.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from aims.imports import ChoiceList, ModelImporter, TextList, register_importer
 from registry import services
 from registry.constants import AITechnique
@@ -57,7 +59,7 @@ def ai_system_importer() -> ModelImporter:
     export_headers = _export_headers(AI_SYSTEM_EXPORT)
     return ModelImporter(
         key="ai-systems",
-        label="AI systems",
+        label=_("AI systems"),
         model=AISystem,
         columns=ModelImporter.build_columns(
             AISystem,
@@ -114,7 +116,7 @@ def _supplier_update(*, actor, obj, data):
 def supplier_importer() -> ModelImporter:
     return ModelImporter(
         key="suppliers",
-        label="suppliers",
+        label=_("suppliers"),
         model=Supplier,
         columns=ModelImporter.build_columns(Supplier, SUPPLIER_IMPORT_FIELDS, headers=_export_headers(SUPPLIER_EXPORT)),
         create=_supplier_create,
@@ -151,7 +153,7 @@ def _dataset_update(*, actor, obj, data):
 def dataset_importer() -> ModelImporter:
     return ModelImporter(
         key="datasets",
-        label="datasets",
+        label=_("datasets"),
         model=Dataset,
         columns=ModelImporter.build_columns(Dataset, DATASET_IMPORT_FIELDS, headers=_export_headers(DATASET_EXPORT)),
         create=_dataset_create,

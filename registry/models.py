@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
+from registry.classification import QUESTIONS, VALUE_WORDS
 from registry.constants import (
     AITechnique,
     ApprovalStatus,
@@ -380,6 +381,16 @@ class Classification(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.ai_system.reference}: {self.get_tier_display()}"
+
+    def reason_rows(self) -> list[dict]:
+        """The reasons for display. The question is looked up by its key, so it reads in the reader's language
+        (the stored one is in the language of whoever classified); yes/no/none are shown as words."""
+        rows = []
+        for reason in self.reasons:
+            answer, value = reason.get("answer", ""), reason.get("value", "")
+            question = QUESTIONS.get(answer) or reason.get("question") or answer
+            rows.append({**reason, "question": question, "value": VALUE_WORDS.get(value, value)})
+        return rows
 
     OWNER_FIELDS = ()
 

@@ -4,6 +4,7 @@
 ``registry.classification`` and the change in ``registry.services.ai_system_classify``.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -82,7 +83,7 @@ class ClassificationAnswersSerializer(serializers.Serializer):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(ANSWER_FIELDS))
             if unknown:
-                raise serializers.ValidationError({name: ["Unknown question."] for name in unknown})
+                raise serializers.ValidationError({name: [_("Unknown question.")] for name in unknown})
         return super().to_internal_value(data)
 
 

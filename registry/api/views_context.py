@@ -1,6 +1,7 @@
 """API of the AIMS context (clause 4): scope statements with their approval, context issues, interested parties."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -72,7 +73,7 @@ class ScopeStatementViewSet(OrganisationScopedViewSet):
     def current(self, request):
         scope = self.get_queryset().filter(status=ScopeStatus.APPROVED).order_by("-version").first()
         if scope is None:
-            raise NotFound("No scope has been approved yet.")
+            raise NotFound(_("No scope has been approved yet."))
         return Response(self.get_serializer(scope).data)
 
 

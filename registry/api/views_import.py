@@ -1,5 +1,6 @@
 """``POST /api/v1/imports/{register}/``: the import of the import page, for scripts and integrations."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -95,7 +96,7 @@ def _flag(request, name: str, default: bool) -> bool:
         return True
     if value.lower() in _FALSE:
         return False
-    raise ValidationError({name: ["Use true or false."]})
+    raise ValidationError({name: [_("Use true or false.")]})
 
 
 class ImportView(APIView):
@@ -114,10 +115,10 @@ class ImportView(APIView):
         if importer is None:
             if not (request.user and request.user.is_authenticated):
                 self.permission_denied(request)
-            raise NotFound("There is no import for this register.")
+            raise NotFound(_("There is no import for this register."))
         super().check_permissions(request)  # "add" on the register's model
         if not can_for_request(request, "change", importer.model):
-            self.permission_denied(request, message="Importing updates records: your role may not change them.")
+            self.permission_denied(request, message=_("Importing updates records: your role may not change them."))
 
     @extend_schema(
         operation_id="imports_create",
@@ -158,7 +159,7 @@ class ImportView(APIView):
         dry_run = _flag(request, "dry_run", default=False)
         mode = request.query_params.get("mode", ALL)
         if mode not in MODES:
-            raise ValidationError({"mode": [f"Use one of: {', '.join(MODES)}."]})
+            raise ValidationError({"mode": [_("Use one of: %(modes)s.") % {"modes": ", ".join(MODES)}]})
         content, fmt = self._payload(request)
         try:
             report = importer.run(
@@ -179,7 +180,7 @@ class ImportView(APIView):
             return data, JSON if media == JSONBodyParser.media_type else CSV
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationError({"file": ["Send the rows as a multipart `file`, or as a JSON or CSV body."]})
+            raise ValidationError({"file": [_("Send the rows as a multipart `file`, or as a JSON or CSV body.")]})
         if upload.size > max_bytes():
             raise ParseError(too_large_message())
         content = upload.read()

@@ -1,6 +1,7 @@
 """EU AI Act classification of AI systems."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from aims.services import (
     ServiceError,
@@ -26,7 +27,7 @@ def ai_system_classify(*, actor, system: AISystem, answers: dict) -> Classificat
     ``ServiceError`` naming each field; nothing is saved then.
     """
     if not isinstance(answers, dict):
-        raise ServiceError("Send the answers as an object of question: answer.")
+        raise ServiceError(_("Send the answers as an object of question: answer."))
     try:
         parsed = parse_answers({"operator_role": system.operator_role, **answers})
     except InvalidAnswers as exc:

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from aims.permissions import can
@@ -39,8 +40,10 @@ def _lock_scope_versions(organisation) -> None:
 def _validate_scope(scope: ScopeStatement) -> None:
     if not (scope.boundaries or "").strip():
         raise ServiceError(
-            "Describe the boundaries of the AIMS: the activities, products and AI systems it covers. "
-            "Exclusions are read against these boundaries.",
+            _(
+                "Describe the boundaries of the AIMS: the activities, products and AI systems it covers. "
+                "Exclusions are read against these boundaries."
+            ),
             field="boundaries",
         )
 
@@ -62,7 +65,9 @@ def scope_draft_create(*, actor, organisation, data: dict) -> ScopeStatement:
     draft = versions.filter(status=ScopeStatus.DRAFT).first()
     if draft is not None:
         raise ServiceError(
-            f"Version {draft.version} is already a draft in progress: edit or approve it first.", conflict=True
+            _("Version %(version)s is already a draft in progress: edit or approve it first.")
+            % {"version": draft.version},
+            conflict=True,
         )
     version = (versions.aggregate(top=Max("version"))["top"] or 0) + 1
     fields = {name: data[name] for name in SCOPE_FIELDS if name in data}
@@ -79,8 +84,8 @@ def scope_update(*, actor, scope: ScopeStatement, data: dict, reason: str = "Dra
     current = _locked_scope(scope)
     if current.status != ScopeStatus.DRAFT:
         raise ServiceError(
-            f"Version {current.version} is {current.get_status_display().lower()} and cannot be edited: "
-            "start a new version instead.",
+            _("Version %(version)s is %(status)s and cannot be edited: start a new version instead.")
+            % {"version": current.version, "status": current.get_status_display().lower()},
             conflict=True,
         )
     for name in SCOPE_FIELDS:
@@ -101,12 +106,13 @@ def scope_approve(*, actor, scope: ScopeStatement) -> ScopeStatement:
     7.5.2 for its review and approval).
     """
     if not can(actor, "approve", scope, scope.organisation):
-        raise PermissionDenied("Only a member who may approve can approve the AIMS scope.")
+        raise PermissionDenied(_("Only a member who may approve can approve the AIMS scope."))
     _lock_scope_versions(scope.organisation)
     current = _locked_scope(scope)
     if current.status != ScopeStatus.DRAFT:
         raise ServiceError(
-            f"Version {current.version} is {current.get_status_display().lower()}: only a draft can be approved.",
+            _("Version %(version)s is %(status)s: only a draft can be approved.")
+            % {"version": current.version, "status": current.get_status_display().lower()},
             conflict=True,
         )
     _validate_scope(current)
@@ -135,7 +141,8 @@ def scope_draft_delete(*, actor, scope: ScopeStatement) -> None:
     current = _locked_scope(scope)
     if current.status != ScopeStatus.DRAFT:
         raise ServiceError(
-            f"Version {current.version} is {current.get_status_display().lower()}; only a draft can be deleted.",
+            _("Version %(version)s is %(status)s; only a draft can be deleted.")
+            % {"version": current.version, "status": current.get_status_display().lower()},
             conflict=True,
         )
     delete_with_history(current, actor=actor, reason="Draft discarded")
@@ -172,7 +179,7 @@ def context_issue_delete(*, actor, issue: ContextIssue) -> None:
 def _validate_interested_party(*, addressed: bool, how_addressed: str) -> None:
     if addressed and not (how_addressed or "").strip():
         raise ServiceError(
-            "Say how the AIMS addresses these requirements (a policy, a control, a process).", field="how_addressed"
+            _("Say how the AIMS addresses these requirements (a policy, a control, a process)."), field="how_addressed"
         )
 
 

@@ -1,6 +1,8 @@
 """Suppliers, datasets, models and model versions (Annex A.6.2, A.7, A.10)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aims.services import (
     ServiceError,
@@ -67,7 +69,7 @@ def _probe(model_cls, data: dict, *, organisation=None, instance=None):
 
 def _validate_supplier(supplier: Supplier) -> None:
     if supplier.due_diligence_status in _DUE_DILIGENCE_CONCLUDED and supplier.due_diligence_date is None:
-        raise ServiceError("Give the date the due diligence was concluded.", field="due_diligence_date")
+        raise ServiceError(_("Give the date the due diligence was concluded."), field="due_diligence_date")
 
 
 @transaction.atomic
@@ -115,7 +117,9 @@ def supplier_delete(*, actor, supplier: Supplier) -> None:
     sourced = list(supplier.datasets.filter(source=DataSource.SUPPLIER).values_list("reference", flat=True)[:5])
     if sourced:
         raise ServiceError(
-            f"{', '.join(sourced)} come from this supplier: change their source or supplier first.", conflict=True
+            _("%(datasets)s come from this supplier: change their source or supplier first.")
+            % {"datasets": ", ".join(sourced)},
+            conflict=True,
         )
     delete_with_history(supplier, actor=actor, reason="Deleted")
 
@@ -127,16 +131,16 @@ def _validate_dataset(dataset: Dataset) -> None:
     """Rules across fields: a named supplier for supplier data; a lawful basis for personal data (GDPR Art. 6, 9)."""
     errors: dict[str, list[str]] = {}
     if dataset.source == DataSource.SUPPLIER and dataset.supplier_id is None:
-        errors["supplier"] = ["Name the supplier this dataset comes from."]
+        errors["supplier"] = [_("Name the supplier this dataset comes from.")]
     if dataset.contains_special_category_data and not dataset.contains_personal_data:
-        errors["contains_personal_data"] = ["Special-category data is personal data: tick this as well."]
+        errors["contains_personal_data"] = [_("Special-category data is personal data: tick this as well.")]
     if dataset.legal_basis == LegalBasis.NOT_APPLICABLE:
         if dataset.contains_special_category_data:
             errors["legal_basis"] = [
-                "Special-category data needs a legal basis (and an Art. 9 condition): 'not applicable' is not one."
+                _("Special-category data needs a legal basis (and an Art. 9 condition): 'not applicable' is not one.")
             ]
         elif dataset.contains_personal_data:
-            errors["legal_basis"] = ["Personal data needs a legal basis: 'not applicable' is not one."]
+            errors["legal_basis"] = [_("Personal data needs a legal basis: 'not applicable' is not one.")]
     if errors:
         raise ServiceError(errors)
 
@@ -145,7 +149,7 @@ def _check_lineage(dataset: Dataset, parents) -> None:
     """A dataset is not derived from itself, directly or through its ancestors (Annex A.7.5 provenance)."""
     parent_ids = {parent.pk for parent in parents}
     if dataset.pk in parent_ids:
-        raise ServiceError("A dataset cannot be derived from itself.", field="derived_from")
+        raise ServiceError(_("A dataset cannot be derived from itself."), field="derived_from")
     links = Dataset.derived_from.through.objects
     seen: set = set()
     frontier = parent_ids
@@ -154,7 +158,8 @@ def _check_lineage(dataset: Dataset, parents) -> None:
         frontier = set(links.filter(from_dataset_id__in=frontier).values_list("to_dataset_id", flat=True)) - seen
         if dataset.pk in frontier:
             raise ServiceError(
-                f"The lineage would go round in a circle: one of these datasets is derived from {dataset.reference}.",
+                _("The lineage would go round in a circle: one of these datasets is derived from %(reference)s.")
+                % {"reference": dataset.reference},
                 field="derived_from",
             )
 
@@ -165,9 +170,12 @@ def _wanted_usages(organisation, usages) -> dict:
     for item in usages:
         system, purpose = item.get("ai_system"), item.get("purpose")
         if system is None or getattr(system, "organisation_id", None) != organisation.pk:
-            raise ServiceError("Select a system of your own organisation.", field="usages")
+            raise ServiceError(_("Select a system of your own organisation."), field="usages")
         if purpose not in DatasetPurpose.values:
-            raise ServiceError(f"Choose a purpose among: {', '.join(DatasetPurpose.values)}.", field="usages")
+            raise ServiceError(
+                _("Choose a purpose among: %(purposes)s.") % {"purposes": ", ".join(DatasetPurpose.values)},
+                field="usages",
+            )
         wanted[(system.pk, purpose)] = (system, purpose)
     return wanted
 
@@ -241,15 +249,23 @@ def dataset_delete(*, actor, dataset: Dataset) -> None:
     trained = [str(v) for v in dataset.trained_versions.select_related("model")[:5]]
     if trained:
         raise ServiceError(
-            f"{', '.join(trained)} {'was' if len(trained) == 1 else 'were'} trained on this dataset: "
-            "remove it from their training data first.",
+            ngettext(
+                "%(versions)s was trained on this dataset: remove it from its training data first.",
+                "%(versions)s were trained on this dataset: remove it from their training data first.",
+                len(trained),
+            )
+            % {"versions": ", ".join(trained)},
             conflict=True,
         )
     derivatives = list(dataset.derivatives.values_list("reference", flat=True)[:5])
     if derivatives:
         raise ServiceError(
-            f"{', '.join(derivatives)} {'is' if len(derivatives) == 1 else 'are'} derived from this dataset: "
-            "change their lineage first.",
+            ngettext(
+                "%(datasets)s is derived from this dataset: change its lineage first.",
+                "%(datasets)s are derived from this dataset: change their lineage first.",
+                len(derivatives),
+            )
+            % {"datasets": ", ".join(derivatives)},
             conflict=True,
         )
     delete_with_history(dataset, actor=actor, reason="Deleted")
@@ -259,12 +275,16 @@ def dataset_delete(*, actor, dataset: Dataset) -> None:
 def dataset_usage_add(*, actor, dataset: Dataset, ai_system: AISystem, purpose: str) -> DatasetUsage:
     """Record that ``ai_system`` uses ``dataset`` for training, validation, test or as operational input."""
     if ai_system.organisation_id != dataset.organisation_id:
-        raise ServiceError("Select a system of your own organisation.", field="ai_system")
+        raise ServiceError(_("Select a system of your own organisation."), field="ai_system")
     if purpose not in DatasetPurpose.values:
-        raise ServiceError("Choose what the system uses the dataset for.", field="purpose")
+        raise ServiceError(_("Choose what the system uses the dataset for."), field="purpose")
     if DatasetUsage.objects.filter(dataset=dataset, ai_system=ai_system, purpose=purpose).exists():
         label = DatasetPurpose(purpose).label.lower()
-        raise ServiceError(f"{ai_system.reference} already uses this dataset for {label}.", field="purpose")
+        raise ServiceError(
+            _("%(system)s already uses this dataset for %(purpose)s.")
+            % {"system": ai_system.reference, "purpose": label},
+            field="purpose",
+        )
     return _create_usage(actor=actor, dataset=dataset, ai_system=ai_system, purpose=purpose)
 
 

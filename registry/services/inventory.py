@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.events import emit
 from aims.services import (
@@ -45,13 +46,13 @@ def ai_system_next_review(system: AISystem) -> dt.date:
 def _validate_ai_system(system: AISystem) -> None:
     if not (system.scope_justification or "").strip():
         raise ServiceError(
-            "Say why the system is in or out of the AIMS scope: an auditor asks either way.",
+            _("Say why the system is in or out of the AIMS scope: an auditor asks either way."),
             field="scope_justification",
         )
     if system.deployment_status == DeploymentStatus.PRODUCTION and system.deployment_date is None:
-        raise ServiceError("A system in production needs its deployment date.", field="deployment_date")
+        raise ServiceError(_("A system in production needs its deployment date."), field="deployment_date")
     if system.review_cadence_months < 1 or system.review_cadence_months > 60:
-        raise ServiceError("Choose a review cadence between 1 and 60 months.", field="review_cadence_months")
+        raise ServiceError(_("Choose a review cadence between 1 and 60 months."), field="review_cadence_months")
 
 
 @transaction.atomic
@@ -76,7 +77,7 @@ def ai_system_register(*, actor, organisation, data: dict) -> AISystem:
 @transaction.atomic
 def ai_system_update(*, actor, system: AISystem, data: dict, reason: str = "Edited") -> AISystem:
     if system.pk in [s.pk for s in data.get("depends_on", [])]:
-        raise ServiceError("A system cannot depend on itself.", field="depends_on")
+        raise ServiceError(_("A system cannot depend on itself."), field="depends_on")
     changed = [n for n, v in data.items() if n not in ("suppliers", "depends_on") and getattr(system, n) != v]
     for name, value in data.items():
         if name not in ("suppliers", "depends_on"):

@@ -5,6 +5,7 @@ import math
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.events import emit
 from aims.permissions import can
@@ -89,7 +90,8 @@ def ai_model_delete(*, actor, model: AIModel) -> None:
     )
     if deployed:
         raise ServiceError(
-            f"Versions of this model are deployed in {', '.join(deployed)}: take them out of those systems first.",
+            _("Versions of this model are deployed in %(systems)s: take them out of those systems first.")
+            % {"systems": ", ".join(deployed)},
             conflict=True,
         )
     delete_with_history(model, actor=actor, reason="Deleted")
@@ -115,18 +117,18 @@ def _clean_metrics(rows) -> dict[str, dict]:
         value, threshold = row.get("value"), row.get("threshold")
         comparison = row.get("comparison") or MetricComparison.AT_LEAST
         if not name:
-            errors.append("Give every metric a name.")
+            errors.append(_("Give every metric a name."))
             continue
         if len(name) > 100:
-            errors.append(f"{name[:30]}…: keep metric names to 100 characters.")
+            errors.append(_("%(name)s…: keep metric names to 100 characters.") % {"name": name[:30]})
         if not _finite(value):
-            errors.append(f"{name}: the value must be a number.")
+            errors.append(_("%(name)s: the value must be a number.") % {"name": name})
         if threshold is not None and not _finite(threshold):
-            errors.append(f"{name}: the threshold must be a number, or left empty.")
+            errors.append(_("%(name)s: the threshold must be a number, or left empty.") % {"name": name})
         if comparison not in MetricComparison.values:
-            errors.append(f"{name}: compare with 'gte' (at least) or 'lte' (at most).")
+            errors.append(_("%(name)s: compare with 'gte' (at least) or 'lte' (at most).") % {"name": name})
         if name in cleaned:
-            errors.append(f"{name} is listed twice.")
+            errors.append(_("%(name)s is listed twice.") % {"name": name})
         cleaned[name] = {
             "value": float(value) if _finite(value) else None,
             "threshold": float(threshold) if _finite(threshold) else None,
@@ -165,10 +167,14 @@ def _check_version_unique(organisation, *, model, version_label, external_id, ex
     errors = {}
     siblings = ModelVersion.objects.filter(model=model, version_label=version_label).exclude(pk=exclude_pk)
     if model is not None and version_label and siblings.exists():
-        errors["version_label"] = [f"{model.reference} already has a version {version_label}."]
+        errors["version_label"] = [
+            _("%(model)s already has a version %(label)s.") % {"model": model.reference, "label": version_label}
+        ]
     others = ModelVersion.objects.filter(organisation=organisation, external_id=external_id).exclude(pk=exclude_pk)
     if external_id and others.exists():
-        errors["external_id"] = [f"Another version already has the external id {external_id}."]
+        errors["external_id"] = [
+            _("Another version already has the external id %(external_id)s.") % {"external_id": external_id}
+        ]
     if errors:
         raise ServiceError(errors)
 
@@ -201,7 +207,7 @@ def model_version_create(*, actor, organisation, data: dict, reason: str = "Regi
     data["version_label"] = (data.get("version_label") or "").strip()
     model = data.get("model")
     if model is None:
-        raise ServiceError("Choose the model this version belongs to.", field="model")
+        raise ServiceError(_("Choose the model this version belongs to."), field="model")
     check_same_organisation(organisation, data)
     _check_version_unique(
         organisation, model=model, version_label=data["version_label"], external_id=data["external_id"]
@@ -231,7 +237,8 @@ def _model_version_apply(*, actor, version: ModelVersion, data: dict, reason: st
     model = data.pop("model", None)
     if model is not None and model.pk != version.model_id:
         raise ServiceError(
-            f"This version belongs to {version.model.reference}; register a new version of the other model instead.",
+            _("This version belongs to %(model)s; register a new version of the other model instead.")
+            % {"model": version.model.reference},
             field="model",
         )
     _check_version_unique(
@@ -300,9 +307,9 @@ def model_version_upsert_by_external_id(
     """
     external_id = _normalise_external_id(external_id)
     if not external_id:
-        raise ServiceError("Give the external id.", field="external_id")
+        raise ServiceError(_("Give the external id."), field="external_id")
     if len(external_id) > 200:
-        raise ServiceError("Keep the external id to 200 characters.", field="external_id")
+        raise ServiceError(_("Keep the external id to 200 characters."), field="external_id")
     data = {key: value for key, value in data.items() if key != "external_id"}
     check_same_organisation(organisation, data)
     versions = ModelVersion.objects.select_for_update().filter(organisation=organisation)
@@ -335,18 +342,24 @@ def model_version_approve(
     A version whose metrics miss a threshold can be approved only with restrictions.
     """
     if not can(actor, "approve", version, version.organisation):
-        raise PermissionDenied("Only a member who may approve can decide on a model version.")
+        raise PermissionDenied(_("Only a member who may approve can decide on a model version."))
     if status not in APPROVAL_DECISIONS:
-        raise ServiceError("Choose approved, restricted, rejected or retired.", field="status")
+        raise ServiceError(_("Choose approved, restricted, rejected or retired."), field="status")
     current = ModelVersion.objects.select_for_update().get(pk=version.pk)
     if current.approval_status == status:
-        raise ServiceError(f"The version is already {current.get_approval_status_display().lower()}.", conflict=True)
+        raise ServiceError(
+            _("The version is already %(status)s.") % {"status": current.get_approval_status_display().lower()},
+            conflict=True,
+        )
     if status == ApprovalStatus.APPROVED:
         failing = [m.name for m in ModelMetric.objects.filter(model_version=version) if m.passed is False]
         if failing:
             raise ServiceError(
-                f"These metrics miss their threshold: {', '.join(failing)}. Approve with restrictions, "
-                "or record passing results first.",
+                _(
+                    "These metrics miss their threshold: %(metrics)s. Approve with restrictions, "
+                    "or record passing results first."
+                )
+                % {"metrics": ", ".join(failing)},
                 field="status",
             )
     version.approval_status = status
@@ -367,7 +380,9 @@ def model_version_delete(*, actor, version: ModelVersion) -> None:
     deployed = [s.reference for s in _systems_running(version)]
     if deployed:
         raise ServiceError(
-            f"This version is deployed in {', '.join(deployed)}: take it out of those systems first.", conflict=True
+            _("This version is deployed in %(systems)s: take it out of those systems first.")
+            % {"systems": ", ".join(deployed)},
+            conflict=True,
         )
     delete_with_history(version, actor=actor, reason="Deleted")
 
