@@ -1,7 +1,15 @@
 """Choices of the AI system inventory (ISO/IEC 42001 clause 4 and Annex A.4, A.6, A.7, A.9, A.10)."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def inline_label(label) -> str:
+    """A choice label inside a sentence: lower case in English ("is approved", "for training"). Other languages
+    keep the label's own capitals (German nouns are capitalised); their translations quote it where needed."""
+    text = str(label)
+    return text.lower() if (get_language() or "en").startswith("en") else text
 
 
 class OperatorRole(models.TextChoices):

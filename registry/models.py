@@ -25,6 +25,7 @@ from registry.constants import (
     OperatorRole,
     ScopeStatus,
     SupplyType,
+    inline_label,
 )
 
 USER = settings.AUTH_USER_MODEL
@@ -190,7 +191,7 @@ class DatasetUsage(OrganisationScopedModel):
     def __str__(self) -> str:
         return gettext("%(dataset)s for %(purpose)s in %(system)s") % {
             "dataset": self.dataset,
-            "purpose": self.get_purpose_display().lower(),
+            "purpose": inline_label(self.get_purpose_display()),
             "system": self.ai_system,
         }
 
@@ -307,7 +308,7 @@ class ScopeStatement(OrganisationScopedModel):
     def __str__(self) -> str:
         return gettext("AIMS scope v%(version)s (%(status)s)") % {
             "version": self.version,
-            "status": self.get_status_display().lower(),
+            "status": inline_label(self.get_status_display()),
         }
 
 

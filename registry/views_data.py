@@ -25,6 +25,7 @@ from aims.crud import (
 from aims.forms import apply_service_error
 from aims.services import ServiceError
 from registry import services
+from registry.constants import inline_label
 from registry.filtersets import AIModelFilterSet, DatasetFilterSet, ModelVersionFilterSet, SupplierFilterSet
 from registry.forms_data import (
     AIModelForm,
@@ -452,7 +453,7 @@ class ModelVersionDecideView(ModelVersionMixin, OrganisationViewMixin, View):
             messages.success(
                 request,
                 gettext("%(version)s: %(status)s.")
-                % {"version": version, "status": version.get_approval_status_display().lower()},
+                % {"version": version, "status": inline_label(version.get_approval_status_display())},
             )
         return redirect(self.url("detail", version.pk))
 

@@ -19,6 +19,7 @@ from aims.services import (
 )
 from registry.constants import (
     ScopeStatus,
+    inline_label,
 )
 from registry.models import (
     ContextIssue,
@@ -85,7 +86,7 @@ def scope_update(*, actor, scope: ScopeStatement, data: dict, reason: str = "Dra
     if current.status != ScopeStatus.DRAFT:
         raise ServiceError(
             _("Version %(version)s is %(status)s and cannot be edited: start a new version instead.")
-            % {"version": current.version, "status": current.get_status_display().lower()},
+            % {"version": current.version, "status": inline_label(current.get_status_display())},
             conflict=True,
         )
     for name in SCOPE_FIELDS:
@@ -112,7 +113,7 @@ def scope_approve(*, actor, scope: ScopeStatement) -> ScopeStatement:
     if current.status != ScopeStatus.DRAFT:
         raise ServiceError(
             _("Version %(version)s is %(status)s: only a draft can be approved.")
-            % {"version": current.version, "status": current.get_status_display().lower()},
+            % {"version": current.version, "status": inline_label(current.get_status_display())},
             conflict=True,
         )
     _validate_scope(current)
@@ -142,7 +143,7 @@ def scope_draft_delete(*, actor, scope: ScopeStatement) -> None:
     if current.status != ScopeStatus.DRAFT:
         raise ServiceError(
             _("Version %(version)s is %(status)s; only a draft can be deleted.")
-            % {"version": current.version, "status": current.get_status_display().lower()},
+            % {"version": current.version, "status": inline_label(current.get_status_display())},
             conflict=True,
         )
     delete_with_history(current, actor=actor, reason="Draft discarded")

@@ -21,6 +21,7 @@ from registry.constants import (
     DataSource,
     DueDiligenceStatus,
     LegalBasis,
+    inline_label,
 )
 from registry.models import (
     AISystem,
@@ -279,7 +280,7 @@ def dataset_usage_add(*, actor, dataset: Dataset, ai_system: AISystem, purpose: 
     if purpose not in DatasetPurpose.values:
         raise ServiceError(_("Choose what the system uses the dataset for."), field="purpose")
     if DatasetUsage.objects.filter(dataset=dataset, ai_system=ai_system, purpose=purpose).exists():
-        label = DatasetPurpose(purpose).label.lower()
+        label = inline_label(DatasetPurpose(purpose).label)
         raise ServiceError(
             _("%(system)s already uses this dataset for %(purpose)s.")
             % {"system": ai_system.reference, "purpose": label},

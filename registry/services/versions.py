@@ -24,6 +24,7 @@ from registry.constants import (
     ApprovalStatus,
     DueDiligenceStatus,
     MetricComparison,
+    inline_label,
 )
 from registry.models import (
     AIModel,
@@ -348,7 +349,7 @@ def model_version_approve(
     current = ModelVersion.objects.select_for_update().get(pk=version.pk)
     if current.approval_status == status:
         raise ServiceError(
-            _("The version is already %(status)s.") % {"status": current.get_approval_status_display().lower()},
+            _("The version is already %(status)s.") % {"status": inline_label(current.get_approval_status_display())},
             conflict=True,
         )
     if status == ApprovalStatus.APPROVED:
