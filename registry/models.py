@@ -167,7 +167,7 @@ class AISystem(ReferencedModel):
 
     def get_ai_techniques_display(self) -> str:
         labels = dict(AITechnique.choices)
-        return ", ".join(labels.get(t, t) for t in self.technique_list)
+        return ", ".join(str(labels.get(t, t)) for t in self.technique_list)
 
     @property
     def tag_list(self) -> list[str]:
@@ -385,11 +385,13 @@ class Classification(OrganisationScopedModel):
 
     def reason_rows(self) -> list[dict]:
         """The reasons for display. The question is looked up by its key, so it reads in the reader's language
-        (the stored one is in the language of whoever classified); yes/no/none are shown as words."""
+        (the stored one is in the language of whoever classified); roles and yes/no/none are shown as words."""
         rows = []
         for reason in self.reasons:
             answer, value = reason.get("answer", ""), reason.get("value", "")
             question = QUESTIONS.get(answer) or reason.get("question") or answer
+            if answer == "operator_role":
+                value = dict(OperatorRole.choices).get(value, value)
             rows.append({**reason, "question": question, "value": VALUE_WORDS.get(value, value)})
         return rows
 

@@ -224,3 +224,27 @@ def test_api_history_user_is_the_token_user(api_for, officer, org):
     api_for(officer, org).post("/api/v1/ai-systems/", {"name": "X", "scope_justification": "y"}, format="json")
     record = AISystem.history.get()
     assert record.history_user == officer
+
+
+def test_technique_labels_are_joined_in_the_active_language():
+    # Regression: the labels are lazy translations, which str.join refused (a 500 on the German overview tab).
+    from django.utils import translation
+
+    system = AISystem(ai_techniques="machine_learning,generative")
+    assert system.get_ai_techniques_display() == "Machine learning, Generative AI / LLM"
+    with translation.override("de"):
+        assert system.get_ai_techniques_display() == "Maschinelles Lernen, Generative KI / LLM"
+
+
+def test_classification_reasons_read_in_the_readers_language():
+    # Reasons are stored as written when classifying; the question and the yes/no words follow the reader.
+    from django.utils import translation
+
+    from registry.models import Classification
+
+    classification = Classification(
+        reasons=[{"answer": "annex_i_product", "question": "Regulated product (Annex I)", "value": "no", "text": "x"}]
+    )
+    with translation.override("de"):
+        row = classification.reason_rows()[0]
+        assert (str(row["question"]), str(row["value"])) == ("Reguliertes Produkt (Annex I)", "nein")
