@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -45,7 +46,7 @@ class SoAView(OrganisationViewMixin, TemplateView):
             return self.export(soa, rows, export)
         context = {
             **self.common_context(),
-            "title": "Statement of Applicability",
+            "title": gettext("Statement of Applicability"),
             "soa": soa,
             "groups": group_by_section(rows),
             "summary": soa_summary(rows),
@@ -94,7 +95,11 @@ class SoAApproveView(OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Version {version.version} of the Statement of Applicability approved.")
+            messages.success(
+                request,
+                gettext("Version %(version)s of the Statement of Applicability approved.")
+                % {"version": version.version},
+            )
         return redirect("controls:soa")
 
 
