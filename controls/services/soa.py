@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from aims.permissions import can
 from aims.services import (
@@ -151,11 +151,7 @@ def soa_approve(*, actor, soa: StatementOfApplicability, note: str = "") -> SoAV
         listed = "; ".join(f"{identifier}: {problem}" for identifier, problem in problems[:5])
         more = gettext(" (and %(count)s more)") % {"count": len(problems) - 5} if len(problems) > 5 else ""
         raise ServiceError(
-            ngettext(
-                "%(count)s line needs attention before approval — %(listed)s%(more)s",
-                "%(count)s lines need attention before approval — %(listed)s%(more)s",
-                len(problems),
-            )
+            gettext("%(count)s line(s) need attention before approval — %(listed)s%(more)s")
             % {"count": len(problems), "listed": listed, "more": more}
         )
     summary = soa_summary(rows)
