@@ -8,6 +8,26 @@ from aims.filters import OrganisationFilterSet, YesNoFilter
 from controls.constants import FrameworkKind, Origin, Relationship, RequirementKind
 from controls.models import Framework, Requirement, RequirementMapping
 
+# Labels of filters on fields whose model leaves the name to Django (see ``controls.forms.FIELD_LABELS``).
+FILTER_LABELS = {
+    "kind": _("Kind"),
+    "relationship": _("Relationship"),
+    "identifier": _("Identifier"),
+    "phase": _("Phase"),
+    "status": _("Status"),
+    "framework": _("Framework"),
+}
+
+
+class LabelledFilterSet(OrganisationFilterSet):
+    """Gives a translatable label to filters that would take theirs from an untranslatable field name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, filter_ in self.filters.items():
+            if filter_._label is None and name in FILTER_LABELS:
+                filter_.label = FILTER_LABELS[name]
+
 
 def _origin(queryset, value):
     if value == Origin.SHIPPED:
@@ -17,7 +37,7 @@ def _origin(queryset, value):
     return queryset
 
 
-class FrameworkFilterSet(OrganisationFilterSet):
+class FrameworkFilterSet(LabelledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=FrameworkKind.choices)
     origin = django_filters.ChoiceFilter(choices=Origin.choices, method="filter_origin", label=_("Origin"))
@@ -33,7 +53,7 @@ class FrameworkFilterSet(OrganisationFilterSet):
         return _origin(queryset, value)
 
 
-class RequirementFilterSet(OrganisationFilterSet):
+class RequirementFilterSet(LabelledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     framework = django_filters.CharFilter(field_name="framework__key", label=_("Framework key"))
     kind = django_filters.ChoiceFilter(choices=RequirementKind.choices)
@@ -55,7 +75,7 @@ class RequirementFilterSet(OrganisationFilterSet):
         )
 
 
-class MappingFilterSet(OrganisationFilterSet):
+class MappingFilterSet(LabelledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     framework = django_filters.CharFilter(method="filter_framework", label=_("Either framework (key)"))
     source_framework = django_filters.CharFilter(field_name="source__framework__key", label=_("Source framework (key)"))

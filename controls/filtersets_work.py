@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.filters import OrganisationFilterSet, YesNoFilter
+from aims.filters import YesNoFilter
 from controls.constants import (
     EXPIRING_DAYS,
     CheckResult,
@@ -21,6 +21,7 @@ from controls.constants import (
     RoadmapPhase,
     RoadmapStatus,
 )
+from controls.filtersets import LabelledFilterSet
 from controls.models import Control, Evidence, Policy, RoadmapAction, SoALine
 
 
@@ -31,7 +32,7 @@ def _members(request):
     return get_user_model().objects.filter(memberships__organisation=organisation).order_by("username")
 
 
-class ControlFilterSet(OrganisationFilterSet):
+class ControlFilterSet(LabelledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     implementation_status = django_filters.ChoiceFilter(choices=ImplementationStatus.choices, label=_("Status"))
     control_type = django_filters.ChoiceFilter(choices=ControlType.choices, label=_("Type"))
@@ -102,7 +103,7 @@ def filter_evidence_state(queryset, value, today=None):
     return queryset
 
 
-class EvidenceFilterSet(OrganisationFilterSet):
+class EvidenceFilterSet(LabelledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     state = django_filters.ChoiceFilter(choices=EvidenceState.choices, method="filter_state", label=_("State"))
     kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices)
@@ -144,7 +145,7 @@ class EvidencePageFilterSet(EvidenceFilterSet):
             self.filters.pop(name, None)
 
 
-class PolicyFilterSet(OrganisationFilterSet):
+class PolicyFilterSet(LabelledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=PolicyKind.choices)
     status = django_filters.ChoiceFilter(choices=PolicyStatus.choices)
@@ -167,7 +168,7 @@ class PolicyFilterSet(OrganisationFilterSet):
         return queryset
 
 
-class RoadmapFilterSet(OrganisationFilterSet):
+class RoadmapFilterSet(LabelledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     phase = django_filters.ChoiceFilter(choices=RoadmapPhase.choices)
     status = django_filters.ChoiceFilter(choices=RoadmapStatus.choices)
@@ -193,7 +194,7 @@ class RoadmapPageFilterSet(RoadmapFilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
 
 
-class SoALineFilterSet(OrganisationFilterSet):
+class SoALineFilterSet(LabelledFilterSet):
     applicable = YesNoFilter(label=_("Applicable"))
     undecided = YesNoFilter(field_name="applicable", lookup_expr="isnull", label=_("Not decided"))
     identifier = django_filters.CharFilter(field_name="requirement__identifier", lookup_expr="iexact")

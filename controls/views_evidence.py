@@ -4,7 +4,7 @@ authorised download route (files are never served from a public URL)."""
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -43,7 +43,10 @@ class EvidenceListView(EvidenceMixin, RegisterListView):
         Column("kind", _("Kind"), sort="kind", template="controls/cells/evidence_kind.html"),
         Column("state", _("State"), template="controls/cells/evidence_state.html"),
         Column(
-            "effective_date", _("Effective"), sort="effective_date", template="controls/cells/evidence_effective.html"
+            "effective_date",
+            pgettext_lazy("evidence date column", "Effective"),
+            sort="effective_date",
+            template="controls/cells/evidence_effective.html",
         ),
         Column("expiry_date", _("Expires"), sort="expiry_date", template="controls/cells/evidence_expiry.html"),
         Column("review_status", _("Review"), sort="review_status", template="controls/cells/evidence_review.html"),
