@@ -123,7 +123,7 @@ def _soa_pdf(*, organisation, rows, version, status_label, approved_by, approved
         gettext("Approved by %(person)s on %(date)s")
         % {
             "person": person(approved_by) or gettext("a former member"),
-            "date": date_format(timezone.localtime(approved_at), "j F Y"),
+            "date": date_format(timezone.localtime(approved_at), "DATE_FORMAT"),
         }
         if approved_at
         else gettext("Not approved: working draft")
