@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -80,7 +80,7 @@ class Evidence(OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
+        verbose_name_plural = pgettext_lazy("plural", "evidence")  # the same word in English, not in German
         ordering = ["reference"]
         constraints = [
             *ReferencedModel.Meta.constraints,
