@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 READY_COLOUR = "#1f7a6f"  # white-on contrast 5.3:1; next to text #111 on white
 COVERED_COLOUR = "#9fd3cb"
@@ -40,10 +41,23 @@ class Bar:
         return total - self.percent
 
     def spoken(self) -> str:
-        text = f"{self.label} {self.title}".strip() + f": {self.ready} of {self.applicable} ready ({self.percent}%)"
+        values = {
+            "name": f"{self.label} {self.title}".strip(),
+            "ready": self.ready,
+            "applicable": self.applicable,
+            "percent": self.percent,
+            "covered": self.covered,
+            "covered_percent": self.covered_percent,
+        }
         if self.covered:
-            text += f", {self.covered} more covered through the crosswalk (+{self.covered_percent}%)"
-        return text
+            return (
+                gettext(
+                    "%(name)s: %(ready)s of %(applicable)s ready (%(percent)s%%), %(covered)s more covered through "
+                    "the crosswalk (+%(covered_percent)s%%)"
+                )
+                % values
+            )
+        return gettext("%(name)s: %(ready)s of %(applicable)s ready (%(percent)s%%)") % values
 
 
 def _a(value) -> str:
@@ -74,15 +88,21 @@ def readiness_bar_chart(
     total_ready = sum(b.ready for b in bars)
     total = sum(b.applicable for b in bars)
     desc = description or (
-        f"{len(bars)} bar{'s' if len(bars) != 1 else ''}; in all {total_ready} of {total} applicable requirements "
-        "are ready (an implemented control and current evidence)."
+        ngettext(
+            "%(count)s bar; in all %(ready)s of %(total)s applicable requirements are ready (an implemented control "
+            "and current evidence).",
+            "%(count)s bars; in all %(ready)s of %(total)s applicable requirements are ready (an implemented control "
+            "and current evidence).",
+            len(bars),
+        )
+        % {"count": len(bars), "ready": total_ready, "total": total}
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="readiness-chart" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" '
         f'aria-labelledby="{uid}-title {uid}-desc" font-family="{FONT}" data-total="{total}" '
         f'data-ready="{total_ready}">',
-        f'<title id="{uid}-title">{escape(title)}</title>',
+        f'<title id="{uid}-title">{escape(str(title))}</title>',
         f'<desc id="{uid}-desc">{escape(desc)}</desc>',
         "<defs>"
         f'<pattern id="{uid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
@@ -143,16 +163,18 @@ def readiness_bar_chart(
                 f'<g class="readiness-bar" role="img" aria-label="{spoken}" {data}><title>{spoken}</title>{body}</g>'
             )
     ly = grid_bottom + 20
+    # Outside the f-strings: makemessages does not look into f-string expressions.
+    ready_legend = escape(gettext("Ready: implemented control and current evidence"))
+    covered_legend = escape(gettext("Covered through the crosswalk"))
     parts.append(
         f'<rect x="{x0}" y="{ly}" width="14" height="12" fill="{READY_COLOUR}"/>'
-        f'<text x="{x0 + 19}" y="{ly + 10}" font-size="11" fill="{TEXT_COLOUR}">Ready: implemented control and '
-        "current evidence</text>"
+        f'<text x="{x0 + 19}" y="{ly + 10}" font-size="11" fill="{TEXT_COLOUR}">{ready_legend}</text>'
     )
     if show_crosswalk:
         parts.append(
             f'<rect x="{x0}" y="{ly + 15}" width="14" height="12" fill="url(#{uid}-hatch)" stroke="{READY_COLOUR}" '
             f'stroke-width="0.6"/><text x="{x0 + 19}" y="{ly + 25}" font-size="11" fill="{TEXT_COLOUR}">'
-            "Covered through the crosswalk</text>"
+            f"{covered_legend}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every interpolated text is escaped above  # nosec B308 B703

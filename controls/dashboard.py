@@ -2,6 +2,7 @@
 expired or expires soon."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aims.permissions import can
 from controls.constants import ISO42001_KEY
@@ -27,7 +28,7 @@ def controls_panel(request):
     expired = list(evidence.expired(today).order_by("expiry_date")[:5])
     expiring = list(evidence.expiring(today).order_by("expiry_date")[:5])
     return {
-        "title": "Controls and evidence",
+        "title": gettext("Controls and evidence"),
         "template": "controls/panels/controls.html",
         "context": {
             "soa": soa,

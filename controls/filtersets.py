@@ -2,10 +2,31 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from aims.filters import OrganisationFilterSet, YesNoFilter
 from controls.constants import FrameworkKind, Origin, Relationship, RequirementKind
 from controls.models import Framework, Requirement, RequirementMapping
+
+# Labels of filters on fields whose model leaves the name to Django (see ``controls.forms.FIELD_LABELS``).
+FILTER_LABELS = {
+    "kind": _("Kind"),
+    "relationship": _("Relationship"),
+    "identifier": _("Identifier"),
+    "phase": _("Phase"),
+    "status": _("Status"),
+    "framework": _("Framework"),
+}
+
+
+class LabelledFilterSet(OrganisationFilterSet):
+    """Gives a translatable label to filters that would take theirs from an untranslatable field name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, filter_ in self.filters.items():
+            if filter_._label is None and name in FILTER_LABELS:
+                filter_.label = FILTER_LABELS[name]
 
 
 def _origin(queryset, value):
@@ -16,10 +37,10 @@ def _origin(queryset, value):
     return queryset
 
 
-class FrameworkFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class FrameworkFilterSet(LabelledFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=FrameworkKind.choices)
-    origin = django_filters.ChoiceFilter(choices=Origin.choices, method="filter_origin", label="Origin")
+    origin = django_filters.ChoiceFilter(choices=Origin.choices, method="filter_origin", label=_("Origin"))
 
     class Meta:
         model = Framework
@@ -32,14 +53,14 @@ class FrameworkFilterSet(OrganisationFilterSet):
         return _origin(queryset, value)
 
 
-class RequirementFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    framework = django_filters.CharFilter(field_name="framework__key", label="Framework key")
+class RequirementFilterSet(LabelledFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    framework = django_filters.CharFilter(field_name="framework__key", label=_("Framework key"))
     kind = django_filters.ChoiceFilter(choices=RequirementKind.choices)
     identifier = django_filters.CharFilter(field_name="identifier", lookup_expr="iexact")
-    parent = django_filters.UUIDFilter(field_name="parent_id", label="Parent (id)")
-    assessable = YesNoFilter(label="Assessable")
-    withdrawn = YesNoFilter(label="Withdrawn")
+    parent = django_filters.UUIDFilter(field_name="parent_id", label=_("Parent (id)"))
+    assessable = YesNoFilter(label=_("Assessable"))
+    withdrawn = YesNoFilter(label=_("Withdrawn"))
 
     class Meta:
         model = Requirement
@@ -54,14 +75,14 @@ class RequirementFilterSet(OrganisationFilterSet):
         )
 
 
-class MappingFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    framework = django_filters.CharFilter(method="filter_framework", label="Either framework (key)")
-    source_framework = django_filters.CharFilter(field_name="source__framework__key", label="Source framework (key)")
-    target_framework = django_filters.CharFilter(field_name="target__framework__key", label="Target framework (key)")
-    requirement = django_filters.UUIDFilter(method="filter_requirement", label="Either requirement (id)")
+class MappingFilterSet(LabelledFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    framework = django_filters.CharFilter(method="filter_framework", label=_("Either framework (key)"))
+    source_framework = django_filters.CharFilter(field_name="source__framework__key", label=_("Source framework (key)"))
+    target_framework = django_filters.CharFilter(field_name="target__framework__key", label=_("Target framework (key)"))
+    requirement = django_filters.UUIDFilter(method="filter_requirement", label=_("Either requirement (id)"))
     relationship = django_filters.ChoiceFilter(choices=Relationship.choices)
-    origin = django_filters.ChoiceFilter(choices=Origin.choices, method="filter_origin", label="Origin")
+    origin = django_filters.ChoiceFilter(choices=Origin.choices, method="filter_origin", label=_("Origin"))
 
     class Meta:
         model = RequirementMapping
@@ -108,7 +129,7 @@ def _visible_frameworks(request):
 
 
 class RequirementPageFilterSet(RequirementFilterSet):
-    framework = django_filters.ModelChoiceFilter(queryset=_visible_frameworks, label="Framework")
+    framework = django_filters.ModelChoiceFilter(queryset=_visible_frameworks, label=_("Framework"))
 
     class Meta(RequirementFilterSet.Meta):
         fields = ["q", "framework", "kind", "assessable", "withdrawn"]
@@ -121,7 +142,7 @@ class RequirementPageFilterSet(RequirementFilterSet):
 
 class MappingPageFilterSet(MappingFilterSet):
     framework = django_filters.ModelChoiceFilter(
-        queryset=_visible_frameworks, method="filter_framework_object", label="Framework (either end)"
+        queryset=_visible_frameworks, method="filter_framework_object", label=_("Framework (either end)")
     )
 
     class Meta(MappingFilterSet.Meta):

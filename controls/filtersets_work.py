@@ -5,8 +5,9 @@ import datetime as dt
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from aims.filters import OrganisationFilterSet, YesNoFilter
+from aims.filters import YesNoFilter
 from controls.constants import (
     EXPIRING_DAYS,
     CheckResult,
@@ -20,6 +21,7 @@ from controls.constants import (
     RoadmapPhase,
     RoadmapStatus,
 )
+from controls.filtersets import LabelledFilterSet
 from controls.models import Control, Evidence, Policy, RoadmapAction, SoALine
 
 
@@ -30,17 +32,21 @@ def _members(request):
     return get_user_model().objects.filter(memberships__organisation=organisation).order_by("username")
 
 
-class ControlFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    implementation_status = django_filters.ChoiceFilter(choices=ImplementationStatus.choices, label="Status")
-    control_type = django_filters.ChoiceFilter(choices=ControlType.choices, label="Type")
-    owner = django_filters.CharFilter(field_name="owner__username", label="Owner (username)")
-    framework = django_filters.CharFilter(method="filter_framework", label="Satisfies a requirement of (framework key)")
-    requirement = django_filters.CharFilter(method="filter_requirement", label="Requirement identifier")
-    risk = django_filters.CharFilter(field_name="risks__reference", label="Risk (reference)", distinct=True)
-    system = django_filters.CharFilter(field_name="ai_systems__reference", label="AI system (reference)", distinct=True)
-    last_check_result = django_filters.ChoiceFilter(choices=CheckResult.choices[1:], label="Last check")
-    review_overdue = YesNoFilter(method="filter_overdue", label="Review overdue")
+class ControlFilterSet(LabelledFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    implementation_status = django_filters.ChoiceFilter(choices=ImplementationStatus.choices, label=_("Status"))
+    control_type = django_filters.ChoiceFilter(choices=ControlType.choices, label=_("Type"))
+    owner = django_filters.CharFilter(field_name="owner__username", label=_("Owner (username)"))
+    framework = django_filters.CharFilter(
+        method="filter_framework", label=_("Satisfies a requirement of (framework key)")
+    )
+    requirement = django_filters.CharFilter(method="filter_requirement", label=_("Requirement identifier"))
+    risk = django_filters.CharFilter(field_name="risks__reference", label=_("Risk (reference)"), distinct=True)
+    system = django_filters.CharFilter(
+        field_name="ai_systems__reference", label=_("AI system (reference)"), distinct=True
+    )
+    last_check_result = django_filters.ChoiceFilter(choices=CheckResult.choices[1:], label=_("Last check"))
+    review_overdue = YesNoFilter(method="filter_overdue", label=_("Review overdue"))
 
     class Meta:
         model = Control
@@ -63,7 +69,7 @@ class ControlFilterSet(OrganisationFilterSet):
 
 
 class ControlPageFilterSet(ControlFilterSet):
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
 
     class Meta(ControlFilterSet.Meta):
         fields = ["q", "implementation_status", "control_type", "owner", "review_overdue"]
@@ -97,17 +103,19 @@ def filter_evidence_state(queryset, value, today=None):
     return queryset
 
 
-class EvidenceFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    state = django_filters.ChoiceFilter(choices=EvidenceState.choices, method="filter_state", label="State")
+class EvidenceFilterSet(LabelledFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    state = django_filters.ChoiceFilter(choices=EvidenceState.choices, method="filter_state", label=_("State"))
     kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices)
-    review_status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label="Review")
-    owner = django_filters.CharFilter(field_name="owner__username", label="Owner (username)")
-    control = django_filters.CharFilter(field_name="controls__reference", label="Control (reference)", distinct=True)
+    review_status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Review"))
+    owner = django_filters.CharFilter(field_name="owner__username", label=_("Owner (username)"))
+    control = django_filters.CharFilter(field_name="controls__reference", label=_("Control (reference)"), distinct=True)
     requirement = django_filters.CharFilter(
-        field_name="requirements__identifier", lookup_expr="iexact", label="Requirement identifier", distinct=True
+        field_name="requirements__identifier", lookup_expr="iexact", label=_("Requirement identifier"), distinct=True
     )
-    system = django_filters.CharFilter(field_name="ai_systems__reference", label="AI system (reference)", distinct=True)
+    system = django_filters.CharFilter(
+        field_name="ai_systems__reference", label=_("AI system (reference)"), distinct=True
+    )
 
     class Meta:
         model = Evidence
@@ -126,7 +134,7 @@ class EvidenceFilterSet(OrganisationFilterSet):
 
 
 class EvidencePageFilterSet(EvidenceFilterSet):
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
 
     class Meta(EvidenceFilterSet.Meta):
         fields = ["q", "state", "kind", "review_status", "owner"]
@@ -137,11 +145,11 @@ class EvidencePageFilterSet(EvidenceFilterSet):
             self.filters.pop(name, None)
 
 
-class PolicyFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class PolicyFilterSet(LabelledFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=PolicyKind.choices)
     status = django_filters.ChoiceFilter(choices=PolicyStatus.choices)
-    all_versions = YesNoFilter(method="filter_versions", label="Every version")
+    all_versions = YesNoFilter(method="filter_versions", label=_("Every version"))
 
     class Meta:
         model = Policy
@@ -160,13 +168,13 @@ class PolicyFilterSet(OrganisationFilterSet):
         return queryset
 
 
-class RoadmapFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class RoadmapFilterSet(LabelledFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     phase = django_filters.ChoiceFilter(choices=RoadmapPhase.choices)
     status = django_filters.ChoiceFilter(choices=RoadmapStatus.choices)
-    owner = django_filters.CharFilter(field_name="owner__username", label="Owner (username)")
-    framework = django_filters.CharFilter(field_name="requirement__framework__key", label="Framework (key)")
-    overdue = YesNoFilter(method="filter_overdue", label="Overdue")
+    owner = django_filters.CharFilter(field_name="owner__username", label=_("Owner (username)"))
+    framework = django_filters.CharFilter(field_name="requirement__framework__key", label=_("Framework (key)"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = RoadmapAction
@@ -183,14 +191,14 @@ class RoadmapFilterSet(OrganisationFilterSet):
 
 
 class RoadmapPageFilterSet(RoadmapFilterSet):
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
 
 
-class SoALineFilterSet(OrganisationFilterSet):
-    applicable = YesNoFilter(label="Applicable")
-    undecided = YesNoFilter(field_name="applicable", lookup_expr="isnull", label="Not decided")
+class SoALineFilterSet(LabelledFilterSet):
+    applicable = YesNoFilter(label=_("Applicable"))
+    undecided = YesNoFilter(field_name="applicable", lookup_expr="isnull", label=_("Not decided"))
     identifier = django_filters.CharFilter(field_name="requirement__identifier", lookup_expr="iexact")
-    owner = django_filters.CharFilter(field_name="owner__username", label="Owner (username)")
+    owner = django_filters.CharFilter(field_name="owner__username", label=_("Owner (username)"))
 
     class Meta:
         model = SoALine

@@ -2,36 +2,83 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from controls.models import Framework, Requirement, RequirementMapping
 
+# Labels of fields whose model leaves the name to Django (it derives it from the attribute name, which no
+# catalogue can translate); giving them a verbose_name on the model would rewrite the migrations.
+FIELD_LABELS = {
+    "title": _("Title"),
+    "name": _("Name"),
+    "key": _("Key"),
+    "version": _("Version"),
+    "kind": _("Kind"),
+    "publisher": _("Publisher"),
+    "description": _("Description"),
+    "identifier": _("Identifier"),
+    "parent": _("Parent"),
+    "assessable": _("Assessable"),
+    "relationship": _("Relationship"),
+    "note": _("Note"),
+    "notes": _("Notes"),
+    "reference": _("Reference"),
+    "owner": _("Owner"),
+    "implementation_status": _("Implementation status"),
+    "requirements": _("Requirements"),
+    "risks": _("Risks"),
+    "treatment_actions": _("Treatment actions"),
+    "next_review": _("Next review"),
+    "last_check_result": _("Last check result"),
+    "business_need": _("Business need"),
+    "exclusion_reason": _("Exclusion reason"),
+    "exclusion_justification": _("Exclusion justification"),
+    "effective_date": _("Effective date"),
+    "expiry_date": _("Expiry date"),
+    "controls": _("Controls"),
+    "body": _("Body"),
+    "phase": _("Phase"),
+    "due_date": _("Due date"),
+    "status": _("Status"),
+    "requirement": _("Requirement"),
+    "control": _("Control"),
+}
+
+
+def labels_for(model, **extra) -> dict:
+    """Form labels for ``model``'s fields that have no verbose name of their own, plus ``extra``."""
+    names = {f.name for f in model._meta.get_fields() if getattr(f, "_verbose_name", "") is None}
+    return {**{name: label for name, label in FIELD_LABELS.items() if name in names}, **extra}
+
 
 class FrameworkForm(OrganisationModelForm):
     fieldsets = [
-        ("Framework", ["name", "key", "version", "kind"]),
-        ("Source", ["publisher", "url", "description"]),
+        (_("Framework"), ["name", "key", "version", "kind"]),
+        (_("Source"), ["publisher", "url", "description"]),
     ]
 
     class Meta:
         model = Framework
         fields = ["name", "key", "version", "kind", "publisher", "url", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"publisher": "Who issued it: your organisation, a customer, a regulator."}
+        help_texts = {"publisher": _("Who issued it: your organisation, a customer, a regulator.")}
+        labels = labels_for(model)
 
 
 class RequirementForm(OrganisationModelForm):
     """A requirement of an own framework; its parent is chosen among the same framework's requirements."""
 
     fieldsets = [
-        ("Requirement", ["identifier", "title", "parent", "kind", "assessable"]),
-        ("Text", ["statement", "guidance"]),
+        (_("Requirement"), ["identifier", "title", "parent", "kind", "assessable"]),
+        (_("Text"), ["statement", "guidance"]),
     ]
 
     class Meta:
         model = Requirement
         fields = ["identifier", "title", "parent", "kind", "assessable", "statement", "guidance"]
-        labels = {"statement": "Text (your own source's wording)", "guidance": "Guidance"}
+        labels = labels_for(model, statement=_("Text (your own source's wording)"), guidance=_("Guidance"))
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 3}),
             "guidance": forms.Textarea(attrs={"rows": 3}),
@@ -44,14 +91,16 @@ class RequirementForm(OrganisationModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
-        self.fields["parent"].empty_label = "— top level —"
+        self.fields["parent"].empty_label = _("— top level —")
 
 
 class RequirementImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: identifier, title, parent identifier, guidance (optional: kind, assessable). "
-        "UTF-8; comma, semicolon or tab separated. Existing identifiers are updated.",
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: identifier, title, parent identifier, guidance (optional: kind, assessable). "
+            "UTF-8; comma, semicolon or tab separated. Existing identifiers are updated."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -59,26 +108,27 @@ class RequirementImportForm(forms.Form):
 class MappingForm(OrganisationModelForm):
     """An own mapping: each end is a framework (shipped or own) and an identifier in it."""
 
-    source_framework = forms.ModelChoiceField(queryset=Framework.objects.none(), label="From framework")
+    source_framework = forms.ModelChoiceField(queryset=Framework.objects.none(), label=_("From framework"))
     source_identifier = forms.CharField(
-        max_length=100, label="From requirement", help_text="Its identifier, e.g. A.6.2.4."
+        max_length=100, label=_("From requirement"), help_text=_("Its identifier, e.g. A.6.2.4.")
     )
-    target_framework = forms.ModelChoiceField(queryset=Framework.objects.none(), label="To framework")
+    target_framework = forms.ModelChoiceField(queryset=Framework.objects.none(), label=_("To framework"))
     target_identifier = forms.CharField(
-        max_length=100, label="To requirement", help_text="Its identifier, e.g. GOVERN 1.1."
+        max_length=100, label=_("To requirement"), help_text=_("Its identifier, e.g. GOVERN 1.1.")
     )
 
     fieldsets = [
-        ("From", ["source_framework", "source_identifier"]),
-        ("To", ["target_framework", "target_identifier"]),
-        ("Link", ["relationship", "note"]),
+        (_("From"), ["source_framework", "source_identifier"]),
+        (_("To"), ["target_framework", "target_identifier"]),
+        (_("Link"), ["relationship", "note"]),
     ]
 
     class Meta:
         model = RequirementMapping
         fields = ["relationship", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"relationship": "Choose “related” unless you have checked that one covers the other."}
+        help_texts = {"relationship": _("Choose “related” unless you have checked that one covers the other.")}
+        labels = labels_for(model)
 
     def __init__(self, *args, initial_source=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +153,11 @@ class MappingForm(OrganisationModelForm):
             return None
         requirement = Requirement.objects.filter(framework=framework, identifier__iexact=identifier).first()
         if requirement is None:
-            self.add_error(f"{end}_identifier", f"{framework.name} has no requirement “{identifier}”.")
+            self.add_error(
+                f"{end}_identifier",
+                gettext("%(framework)s has no requirement “%(identifier)s”.")
+                % {"framework": framework.name, "identifier": identifier},
+            )
         return requirement
 
     def clean(self):

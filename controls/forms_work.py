@@ -2,9 +2,12 @@
 
 from django import forms
 from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from controls.constants import ISO42001_KEY, CheckResult, ExclusionReason, ReviewStatus
+from controls.forms import labels_for
 from controls.models import Control, Evidence, Policy, Requirement, RoadmapAction, SoALine
 from controls.uploads import ACCEPT_ATTRIBUTE, ACCEPTED_LABEL, max_bytes
 from risk.models import Risk, TreatmentAction
@@ -27,6 +30,14 @@ def visible_requirements(organisation):
     )
 
 
+def upload_help() -> str:
+    """What an evidence file may be, in the active language."""
+    return gettext("%(accepted)s; up to %(size)s MB.") % {
+        "accepted": ACCEPTED_LABEL,
+        "size": max_bytes() // (1024 * 1024),
+    }
+
+
 class GroupedRequirementsField(forms.ModelMultipleChoiceField):
     """Requirements grouped by framework in the select (one ``<optgroup>`` per framework)."""
 
@@ -44,12 +55,12 @@ class GroupedRequirementsField(forms.ModelMultipleChoiceField):
     choices = property(_get_choices, forms.ModelMultipleChoiceField.choices.fset)
 
 
-def _requirements_field(label="Requirements it satisfies", help_text=""):
+def _requirements_field(label=None, help_text=None):
     return GroupedRequirementsField(
         queryset=Requirement.objects.none(),
         required=False,
-        label=label,
-        help_text=help_text or "Hold Ctrl (⌘ on a Mac) to choose several; grouped by framework.",
+        label=label or _("Requirements it satisfies"),
+        help_text=help_text or _("Hold Ctrl (⌘ on a Mac) to choose several; grouped by framework."),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 
@@ -58,9 +69,9 @@ class ControlForm(OrganisationModelForm):
     requirements = _requirements_field()
 
     fieldsets = [
-        ("Control", ["title", "reference", "control_type", "owner", "implementation_status", "description"]),
-        ("What it satisfies and treats", ["requirements", "ai_systems", "risks", "treatment_actions"]),
-        ("Checks", ["check_frequency", "next_review", "last_checked", "last_check_result", "last_check_note"]),
+        (_("Control"), ["title", "reference", "control_type", "owner", "implementation_status", "description"]),
+        (_("What it satisfies and treats"), ["requirements", "ai_systems", "risks", "treatment_actions"]),
+        (_("Checks"), ["check_frequency", "next_review", "last_checked", "last_check_result", "last_check_note"]),
     ]
 
     class Meta:
@@ -91,6 +102,7 @@ class ControlForm(OrganisationModelForm):
             "next_review": DATE,
             "last_checked": DATE,
         }
+        labels = labels_for(model)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,17 +118,22 @@ class ControlForm(OrganisationModelForm):
 class CheckForm(forms.Form):
     """Record a test or check of a control."""
 
-    checked_on = forms.DateField(label="Checked on", widget=DATE)
-    result = forms.ChoiceField(choices=[c for c in CheckResult.choices if c[0]], label="Result")
-    note = forms.CharField(label="What was checked and found", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    checked_on = forms.DateField(label=_("Checked on"), widget=DATE)
+    result = forms.ChoiceField(choices=[c for c in CheckResult.choices if c[0]], label=_("Result"))
+    note = forms.CharField(
+        label=_("What was checked and found"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LinkControlForm(forms.Form):
     """From a risk's page: link one of the organisation's controls, optionally to a treatment action."""
 
-    control = forms.ModelChoiceField(queryset=Control.objects.none(), label="Control")
+    control = forms.ModelChoiceField(queryset=Control.objects.none(), label=_("Control"))
     treatment_action = forms.ModelChoiceField(
-        queryset=TreatmentAction.objects.none(), required=False, label="For treatment action", empty_label="— none —"
+        queryset=TreatmentAction.objects.none(),
+        required=False,
+        label=_("For treatment action"),
+        empty_label=_("— none —"),
     )
 
     def __init__(self, *args, organisation=None, risk=None, **kwargs):
@@ -135,22 +152,22 @@ class SoALineForm(OrganisationModelForm):
         coerce=lambda value: {"yes": True, "no": False}.get(value),
         empty_value=None,
         required=False,
-        label="Applicable?",
+        label=_("Applicable?"),
         widget=forms.RadioSelect,
     )
     controls = forms.ModelMultipleChoiceField(
         queryset=Control.objects.none(),
         required=False,
-        label="Implementing controls",
-        help_text="Your controls that carry out this Annex A control (the link is kept on each control).",
+        label=_("Implementing controls"),
+        help_text=_("Your controls that carry out this Annex A control (the link is kept on each control)."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
     fieldsets = [
-        ("Decision", ["applicable", "owner"]),
-        ("Why it is included", ["risks", "obligations", "business_need"]),
-        ("Why it is excluded", ["exclusion_reason", "exclusion_justification"]),
-        ("Implementation", ["controls", "notes"]),
+        (_("Decision"), ["applicable", "owner"]),
+        (_("Why it is included"), ["risks", "obligations", "business_need"]),
+        (_("Why it is excluded"), ["exclusion_reason", "exclusion_justification"]),
+        (_("Implementation"), ["controls", "notes"]),
     ]
 
     class Meta:
@@ -173,7 +190,7 @@ class SoALineForm(OrganisationModelForm):
             "exclusion_justification": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"risks": "Risks that call for it"}
+        labels = labels_for(model, risks=_("Risks that call for it"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,11 +214,10 @@ class EvidenceForm(OrganisationModelForm):
 
     file = forms.FileField(
         required=False,
-        label="File",
-        help_text=f"{ACCEPTED_LABEL}; up to {max_bytes() // (1024 * 1024)} MB.",
+        label=_("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
-    requirements = _requirements_field(label="Requirements it supports")
+    requirements = _requirements_field(label=_("Requirements it supports"))
 
     class Meta:
         model = Evidence
@@ -224,6 +240,7 @@ class EvidenceForm(OrganisationModelForm):
             "controls": forms.SelectMultiple(attrs={"size": 6}),
             "ai_systems": forms.SelectMultiple(attrs={"size": 5}),
         }
+        labels = labels_for(model)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,15 +248,17 @@ class EvidenceForm(OrganisationModelForm):
         self.fields["controls"].queryset = Control.objects.filter(organisation=self.organisation).order_by("reference")
         self.fields["reference"].required = False
         creating = self.instance._state.adding
+        if creating:
+            self.fields["file"].help_text = upload_help()
         if not creating:
             del self.fields["file"]
             if self.instance.kind == "file":
                 del self.fields["url"]
         self.fieldsets = [
-            ("Evidence", ["title", "reference", "owner", "description"]),
-            ("Content", ["file", "url"] if creating else (["url"] if "url" in self.fields else [])),
-            ("Dates", ["effective_date", "expiry_date"]),
-            ("What it supports", ["controls", "requirements", "ai_systems"]),
+            (_("Evidence"), ["title", "reference", "owner", "description"]),
+            (_("Content"), ["file", "url"] if creating else (["url"] if "url" in self.fields else [])),
+            (_("Dates"), ["effective_date", "expiry_date"]),
+            (_("What it supports"), ["controls", "requirements", "ai_systems"]),
         ]
         self.fieldsets = [(legend, names) for legend, names in self.fieldsets if names]
 
@@ -251,27 +270,30 @@ class EvidenceForm(OrganisationModelForm):
 
 class RevisionForm(forms.Form):
     file = forms.FileField(
-        label="New file",
-        help_text=f"{ACCEPTED_LABEL}; up to {max_bytes() // (1024 * 1024)} MB. Earlier revisions are kept.",
+        label=_("New file"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
-    note = forms.CharField(label="What changed", required=False, max_length=300)
+    note = forms.CharField(label=_("What changed"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_help() + " " + gettext("Earlier revisions are kept.")
 
 
 class ReviewForm(forms.Form):
-    review_status = forms.ChoiceField(choices=ReviewStatus.choices, label="Review result")
-    comment = forms.CharField(label="Comment", required=False, max_length=80)
+    review_status = forms.ChoiceField(choices=ReviewStatus.choices, label=_("Review result"))
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=80)
 
 
 class PolicyForm(OrganisationModelForm):
     requirements = _requirements_field(
-        label="Requirements it answers", help_text="E.g. 5.2 and A.2.2 for the AI policy."
+        label=_("Requirements it answers"), help_text=_("E.g. 5.2 and A.2.2 for the AI policy.")
     )
 
     fieldsets = [
-        ("Policy", ["title", "kind", "reference", "owner", "review_date"]),
-        ("Text", ["body", "document", "change_summary"]),
-        ("Requirements", ["requirements"]),
+        (_("Policy"), ["title", "kind", "reference", "owner", "review_date"]),
+        (_("Text"), ["body", "document", "change_summary"]),
+        (_("Requirements"), ["requirements"]),
     ]
 
     class Meta:
@@ -292,6 +314,7 @@ class PolicyForm(OrganisationModelForm):
             "change_summary": forms.Textarea(attrs={"rows": 2}),
             "review_date": DATE,
         }
+        labels = labels_for(model)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,15 +323,17 @@ class PolicyForm(OrganisationModelForm):
         self.fields["reference"].required = False
         if not self.instance._state.adding:
             self.fields["reference"].disabled = True
-            self.fields["reference"].help_text = "Shared by every version of this policy."
+            self.fields["reference"].help_text = _("Shared by every version of this policy.")
 
 
 class RoadmapActionForm(OrganisationModelForm):
-    requirement = forms.ModelChoiceField(queryset=Requirement.objects.none(), required=False, label="Requirement (gap)")
+    requirement = forms.ModelChoiceField(
+        queryset=Requirement.objects.none(), required=False, label=_("Requirement (gap)")
+    )
 
     fieldsets = [
-        ("Action", ["title", "reference", "owner", "phase", "due_date", "status"]),
-        ("The gap it closes", ["requirement", "gap_kind", "control", "description"]),
+        (_("Action"), ["title", "reference", "owner", "phase", "due_date", "status"]),
+        (_("The gap it closes"), ["requirement", "gap_kind", "control", "description"]),
     ]
 
     class Meta:
@@ -326,6 +351,7 @@ class RoadmapActionForm(OrganisationModelForm):
             "description",
         ]
         widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        labels = labels_for(model)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,4 +360,4 @@ class RoadmapActionForm(OrganisationModelForm):
         self.fields["control"].queryset = Control.objects.filter(organisation=self.organisation).order_by("reference")
         self.fields["reference"].required = False
         self.fields["title"].required = False
-        self.fields["title"].help_text = "Left empty, it is written from the gap."
+        self.fields["title"].help_text = _("Left empty, it is written from the gap.")

@@ -151,7 +151,7 @@ class RequirementStatus:
 
     @property
     def gap_labels(self) -> list[str]:
-        return [GapKind(g).label for g in self.check.gaps]
+        return [str(GapKind(g).label) for g in self.check.gaps]
 
 
 @dataclass

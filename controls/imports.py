@@ -11,6 +11,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
 from controls.constants import RequirementKind
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -74,15 +77,17 @@ def parse_requirements_csv(content: bytes) -> ParsedCsv:
     """Rows and per-line errors of an uploaded CSV (UTF-8, comma, semicolon or tab separated)."""
     parsed = ParsedCsv()
     if len(content) > MAX_BYTES:
-        parsed.errors.append((0, f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."))
+        parsed.errors.append(
+            (0, gettext("The file is larger than %(size)s MB; split it.") % {"size": MAX_BYTES // (1024 * 1024)})
+        )
         return parsed
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        parsed.errors.append((0, "The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again."))
+        parsed.errors.append((0, gettext("The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")))
         return parsed
     if not text.strip():
-        parsed.errors.append((0, "The file is empty."))
+        parsed.errors.append((0, gettext("The file is empty.")))
         return parsed
     first_line = text.splitlines()[0]
     delimiter = max(",;\t", key=first_line.count)
@@ -90,17 +95,21 @@ def parse_requirements_csv(content: bytes) -> ParsedCsv:
     try:
         header = next(reader)
     except csv.Error as exc:
-        parsed.errors.append((1, f"The header line cannot be read: {exc}."))
+        parsed.errors.append((1, gettext("The header line cannot be read: %(error)s.") % {"error": exc}))
         return parsed
     columns = [_header_key(name) for name in header]
     unknown = [name for name, key in zip(header, columns, strict=True) if not key and name.strip()]
     missing = [name for name in REQUIRED if name not in columns]
     if unknown:
         parsed.errors.append(
-            (1, f"Unknown column(s): {', '.join(unknown)}. Use: identifier, title, parent identifier, guidance.")
+            (
+                1,
+                gettext("Unknown column(s): %(columns)s. Use: identifier, title, parent identifier, guidance.")
+                % {"columns": ", ".join(unknown)},
+            )
         )
     if missing:
-        parsed.errors.append((1, f"Missing column(s): {', '.join(missing)}."))
+        parsed.errors.append((1, gettext("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}))
     if unknown or missing:
         return parsed
     kinds = {choice.value for choice in RequirementKind}
@@ -112,30 +121,41 @@ def parse_requirements_csv(content: bytes) -> ParsedCsv:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(parsed.rows) >= MAX_ROWS:
-                parsed.errors.append((start, f"More than {MAX_ROWS} rows: split the file."))
+                parsed.errors.append(
+                    (start, gettext("More than %(count)s rows: split the file.") % {"count": MAX_ROWS})
+                )
                 break
             if len(cells) > len(columns):
-                parsed.errors.append((start, f"{len(cells)} cells but {len(columns)} columns: check the quoting."))
+                parsed.errors.append(
+                    (
+                        start,
+                        gettext("%(cells)s cells but %(columns)s columns: check the quoting.")
+                        % {"cells": len(cells), "columns": len(columns)},
+                    )
+                )
                 continue
             values = {key: _clean(cell) for key, cell in zip(columns, cells, strict=False) if key}
             problems = []
             if not values.get("identifier"):
-                problems.append("the identifier is empty")
+                problems.append(gettext("the identifier is empty"))
             elif len(values["identifier"]) > 100:
-                problems.append("the identifier is longer than 100 characters")
+                problems.append(gettext("the identifier is longer than 100 characters"))
             if not values.get("title"):
-                problems.append("the title is empty")
+                problems.append(gettext("the title is empty"))
             elif len(values["title"]) > 300:
-                problems.append("the title is longer than 300 characters")
+                problems.append(gettext("the title is longer than 300 characters"))
             kind = values.get("kind", "").lower().replace(" ", "_")
             if kind and kind not in kinds:
-                problems.append(f"the kind “{values['kind']}” is not one of {', '.join(sorted(kinds))}")
+                problems.append(
+                    gettext("the kind “%(kind)s” is not one of %(kinds)s")
+                    % {"kind": values["kind"], "kinds": ", ".join(sorted(kinds))}
+                )
             raw_assessable = values.get("assessable", "").lower()
             assessable = True if raw_assessable in TRUE else False if raw_assessable in FALSE else None
             if raw_assessable and assessable is None:
-                problems.append("assessable must be yes or no")
+                problems.append(gettext("assessable must be yes or no"))
             if problems:
-                parsed.errors.append((start, "; ".join(problems).capitalize() + "."))
+                parsed.errors.append((start, capfirst("; ".join(problems)) + "."))
                 continue
             parsed.rows.append(
                 CsvRow(
@@ -149,5 +169,5 @@ def parse_requirements_csv(content: bytes) -> ParsedCsv:
                 )
             )
     except csv.Error as exc:
-        parsed.errors.append((line, f"This line cannot be read: {exc}."))
+        parsed.errors.append((line, gettext("This line cannot be read: %(error)s.") % {"error": exc}))
     return parsed

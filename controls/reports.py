@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
+from accounts.locale import override_for
 from aims.exports import export_response
 from aims.pdf import render_pdf
 from controls.charts import readiness_bar_chart, section_bars
+from controls.constants import SoAStatus
 from controls.selectors_soa import group_by_section, person, soa_summary
 
 
@@ -77,14 +81,31 @@ def soa_pdf(
     organisation,
     rows: list[dict],
     version: int,
-    status_label: str,
+    status: str,
     approved_by=None,
     approved_at=None,
     note: str = "",
     readiness=None,
 ) -> bytes:
     """The SoA as a PDF: a cover with the summary, then the lines by Annex A section. The running header
-    carries the organisation, the version and its approval on every page; the footer numbers the pages."""
+    carries the organisation, the version and its approval on every page; the footer numbers the pages.
+
+    Written in the organisation's language, whoever asks for it: it is the organisation's document of record.
+    ``status`` is a ``SoAStatus`` value."""
+    with override_for(organisation=organisation):
+        return _soa_pdf(
+            organisation=organisation,
+            rows=rows,
+            version=version,
+            status_label=str(SoAStatus(status).label),
+            approved_by=approved_by,
+            approved_at=approved_at,
+            note=note,
+            readiness=readiness,
+        )
+
+
+def _soa_pdf(*, organisation, rows, version, status_label, approved_by, approved_at, note, readiness) -> bytes:
     summary = soa_summary(rows)
     chart = None
     if readiness is not None and readiness.sections:
@@ -92,16 +113,20 @@ def soa_pdf(
         if annex:
             chart = readiness_bar_chart(
                 section_bars(annex),
-                title="Readiness of Annex A sections",
+                title=gettext("Readiness of Annex A sections"),
                 id_prefix="pdf-annex",
                 show_crosswalk=False,
                 label_width=250,
                 bar_width=300,
             )
     approval = (
-        f"Approved by {person(approved_by) or 'a former member'} on {timezone.localtime(approved_at):%d %B %Y}"
+        gettext("Approved by %(person)s on %(date)s")
+        % {
+            "person": person(approved_by) or gettext("a former member"),
+            "date": date_format(timezone.localtime(approved_at), "DATE_FORMAT"),
+        }
         if approved_at
-        else "Not approved: working draft"
+        else gettext("Not approved: working draft")
     )
     html = render_to_string(
         "controls/pdf/soa.html",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from controls.constants import ISO42001_KEY, ExclusionReason, ImplementationStatus, RequirementKind
 from controls.models import Control, Requirement, SoALine, SoAVersion, StatementOfApplicability
@@ -165,16 +166,16 @@ def soa_rows(soa: StatementOfApplicability) -> list[SoARow]:
 def line_problems(data: dict) -> list[str]:
     """What keeps a line from being approved: undecided, or a decision without its justification."""
     if data["applicable"] is None:
-        return ["Not decided yet: applicable or not?"]
+        return [gettext("Not decided yet: applicable or not?")]
     if data["applicable"] is False:
         problems = []
         if not data["exclusion_reason"]:
-            problems.append("Excluded without a reason category.")
+            problems.append(gettext("Excluded without a reason category."))
         if not (data["exclusion_justification"] or "").strip():
-            problems.append("Excluded without a justification.")
+            problems.append(gettext("Excluded without a justification."))
         return problems
     if not (data["risks"] or (data["obligations"] or "").strip() or (data["business_need"] or "").strip()):
-        return ["Included without a justification: link a risk, or name an obligation or a business need."]
+        return [gettext("Included without a justification: link a risk, or name an obligation or a business need.")]
     return []
 
 
@@ -192,11 +193,30 @@ def soa_summary(rows) -> dict:
     }
 
 
+def relabelled(data: dict) -> dict:
+    """A row dict with its status and exclusion labels in the active language. An approved version froze the
+    labels in the language of whoever approved it; the values it froze say the same in any language."""
+    status = data.get("implementation_status", "")
+    reason = data.get("exclusion_reason", "")
+    return {
+        **data,
+        "implementation_status_label": str(_STATUS_LABELS.get(status, status)),
+        "exclusion_reason_label": str(_EXCLUSION_LABELS.get(reason, "")),
+        "controls": [
+            {**c, "status_label": str(_STATUS_LABELS.get(c.get("status", ""), c.get("status_label", "")))}
+            for c in data.get("controls", [])
+        ],
+    }
+
+
 def group_by_section(datas: list) -> list[dict]:
-    """Rows (dicts or SoARow) grouped under their Annex A section, in order."""
+    """Rows (dicts or SoARow) grouped under their Annex A section, in order; the labels of frozen rows (dicts)
+    in the active language."""
     groups: list[dict] = []
     for row in datas:
-        data = row.data if isinstance(row, SoARow) else row
+        data = row.data if isinstance(row, SoARow) else relabelled(row)
+        if not isinstance(row, SoARow):
+            row = data
         if not groups or groups[-1]["section"] != data["section"]:
             groups.append({"section": data["section"], "title": data["section_title"], "rows": []})
         groups[-1]["rows"].append(row)

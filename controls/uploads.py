@@ -15,6 +15,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.services import ServiceError
 
@@ -34,17 +36,17 @@ CONTENT_TYPES = {
     "md": "text/markdown",
 }
 TYPE_NAMES = {
-    "pdf": "a PDF document",
-    "png": "a PNG image",
-    "jpg": "a JPEG image",
-    "jpeg": "a JPEG image",
-    "docx": "a Word document",
-    "xlsx": "an Excel workbook",
-    "csv": "a CSV file (UTF-8 text)",
-    "txt": "a text file (UTF-8)",
-    "md": "a Markdown file (UTF-8 text)",
+    "pdf": _("a PDF document"),
+    "png": _("a PNG image"),
+    "jpg": _("a JPEG image"),
+    "jpeg": _("a JPEG image"),
+    "docx": _("a Word document"),
+    "xlsx": _("an Excel workbook"),
+    "csv": _("a CSV file (UTF-8 text)"),
+    "txt": _("a text file (UTF-8)"),
+    "md": _("a Markdown file (UTF-8 text)"),
 }
-ACCEPTED_LABEL = "PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), CSV, text (.txt) and Markdown (.md)"
+ACCEPTED_LABEL = _("PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), CSV, text (.txt) and Markdown (.md)")
 ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for ext in CONTENT_TYPES)
 
 
@@ -114,24 +116,31 @@ def check_upload(upload) -> CheckedFile:
     name = clean_file_name(getattr(upload, "name", "") or "")
     extension = PurePath(name).suffix.lower().lstrip(".")
     if extension not in CONTENT_TYPES:
-        shown = f".{extension}" if extension else "without an extension"
-        raise ServiceError(f"Files {shown} are not accepted. Upload {ACCEPTED_LABEL}.", field="file")
+        if extension:
+            message = gettext("Files .%(extension)s are not accepted. Upload %(accepted)s.")
+        else:
+            message = gettext("Files without an extension are not accepted. Upload %(accepted)s.")
+        raise ServiceError(message % {"extension": extension, "accepted": ACCEPTED_LABEL}, field="file")
     size = upload.size or 0
     limit = max_bytes()
     if size > limit:
         raise ServiceError(
-            f"“{name}” is {filesizeformat(size)}; the limit for evidence files is {filesizeformat(limit)}.",
+            gettext("“%(name)s” is %(size)s; the limit for evidence files is %(limit)s.")
+            % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
             field="file",
         )
     if size == 0:
-        raise ServiceError(f"“{name}” is empty.", field="file")
+        raise ServiceError(gettext("“%(name)s” is empty.") % {"name": name}, field="file")
     upload.seek(0)
     head = upload.read(_HEAD)
     upload.seek(0)
     if not content_matches(extension, head, upload, complete=len(head) >= size):
         raise ServiceError(
-            f"“{name}” does not contain {TYPE_NAMES[extension]}: its content does not match its .{extension} "
-            "extension. Upload the original file, or save it in the format its name says.",
+            gettext(
+                "“%(name)s” does not contain %(type)s: its content does not match its .%(extension)s extension. "
+                "Upload the original file, or save it in the format its name says."
+            )
+            % {"name": name, "type": TYPE_NAMES[extension], "extension": extension},
             field="file",
         )
     digest = hashlib.sha256()

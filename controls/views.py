@@ -11,6 +11,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.crud import (
     Column,
@@ -61,19 +63,19 @@ class FrameworkMixin:
 
 
 class FrameworkListView(FrameworkMixin, RegisterListView):
-    title = "Frameworks"
+    title = _("Frameworks")
     template_name = "controls/framework_list.html"
     filterset_class = FrameworkFilterSet
     default_ordering = "name"
     columns = [
-        Column("name", "Framework", sort="name", template="controls/cells/framework_name.html"),
-        Column("key", "Key", sort="key"),
-        Column("version", "Version"),
-        Column("publisher", "Publisher", sort="publisher"),
-        Column("kind", "Kind", sort="kind"),
-        Column("requirement_count", "Requirements", sort="requirement_count"),
-        Column("assessable_count", "Assessable", sort="assessable_count"),
-        Column("organisation", "Origin", template="controls/cells/origin.html"),
+        Column("name", _("Framework"), sort="name", template="controls/cells/framework_name.html"),
+        Column("key", _("Key"), sort="key"),
+        Column("version", _("Version")),
+        Column("publisher", _("Publisher"), sort="publisher"),
+        Column("kind", _("Kind"), sort="kind"),
+        Column("requirement_count", _("Requirements"), sort="requirement_count"),
+        Column("assessable_count", _("Assessable"), sort="assessable_count"),
+        Column("organisation", _("Origin"), template="controls/cells/origin.html"),
     ]
     export_fields = [
         ("Key", "key"),
@@ -102,8 +104,8 @@ def _prune(nodes, matches) -> list:
 class FrameworkDetailView(FrameworkMixin, RegisterDetailView):
     template_name = "controls/framework_detail.html"
     tabs = [
-        Tab("requirements", "Requirements", "controls/tabs/framework_requirements.html"),
-        Tab("about", "About", "controls/tabs/framework_about.html"),
+        Tab("requirements", _("Requirements"), "controls/tabs/framework_requirements.html"),
+        Tab("about", _("About"), "controls/tabs/framework_about.html"),
     ]
 
     def get(self, request, *args, **kwargs):
@@ -195,7 +197,8 @@ class FrameworkImportView(FrameworkMixin, RegisterDetailView):
             if result.ok:
                 messages.success(
                     request,
-                    f"Imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.",
+                    gettext("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
                 )
                 return redirect(self.url("detail", framework.pk))
         return self.render_page(framework, form, result, status=400 if result else 200)
@@ -219,16 +222,16 @@ class RequirementMixin:
 class RequirementListView(RequirementMixin, RegisterListView):
     """Every requirement the organisation sees, across frameworks: find "logging" in all of them."""
 
-    title = "Requirements in all frameworks"
+    title = _("Requirements in all frameworks")
     filterset_class = RequirementPageFilterSet
     default_ordering = "framework__name"
     columns = [
-        Column("framework", "Framework", sort="framework__name"),
-        Column("identifier", "Identifier", sort="identifier", template="controls/cells/requirement_identifier.html"),
-        Column("title", "Title", sort="title"),
-        Column("kind", "Kind", sort="kind"),
-        Column("assessable", "Assessable", template="controls/cells/yes_no.html"),
-        Column("mapping_count", "Mappings", sort="mapping_count"),
+        Column("framework", _("Framework"), sort="framework__name"),
+        Column("identifier", _("Identifier"), sort="identifier", template="controls/cells/requirement_identifier.html"),
+        Column("title", _("Title"), sort="title"),
+        Column("kind", _("Kind"), sort="kind"),
+        Column("assessable", _("Assessable"), template="controls/cells/yes_no.html"),
+        Column("mapping_count", _("Mappings"), sort="mapping_count"),
     ]
     export_fields = [
         ("Framework", "framework.key"),
@@ -256,8 +259,8 @@ class RequirementListView(RequirementMixin, RegisterListView):
 class RequirementDetailView(RequirementMixin, RegisterDetailView):
     template_name = "controls/requirement_detail.html"
     tabs = [
-        Tab("overview", "Overview", "controls/tabs/requirement_overview.html"),
-        Tab("controls", "Controls and evidence", "controls/tabs/requirement_controls.html"),
+        Tab("overview", _("Overview"), "controls/tabs/requirement_overview.html"),
+        Tab("controls", _("Controls and evidence"), "controls/tabs/requirement_controls.html"),
     ]
 
     def tab_context(self, obj, tab_key):
@@ -336,7 +339,7 @@ class RequirementDeleteView(RequirementMixin, RegisterDeleteView):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.url("detail", requirement.pk))
-        messages.success(request, f"{requirement} deleted.")
+        messages.success(request, gettext("%(requirement)s deleted.") % {"requirement": requirement})
         return redirect("controls:framework-detail", requirement.framework_id)
 
 
@@ -352,14 +355,14 @@ class MappingMixin:
 
 
 class MappingListView(MappingMixin, RegisterListView):
-    title = "Requirement mappings"
+    title = _("Requirement mappings")
     filterset_class = MappingPageFilterSet
     default_ordering = "source__framework__name"
     columns = [
-        Column("source", "From", sort="source__identifier", template="controls/cells/mapping_source.html"),
-        Column("relationship", "Relationship", sort="relationship"),
-        Column("target", "To", sort="target__identifier", template="controls/cells/mapping_target.html"),
-        Column("source_label", "Source", template="controls/cells/mapping_origin.html"),
+        Column("source", _("From"), sort="source__identifier", template="controls/cells/mapping_source.html"),
+        Column("relationship", _("Relationship"), sort="relationship"),
+        Column("target", _("To"), sort="target__identifier", template="controls/cells/mapping_target.html"),
+        Column("source_label", _("Source"), template="controls/cells/mapping_origin.html"),
         Column("id", "", template="controls/cells/mapping_link.html"),
     ]
     export_fields = [
@@ -384,7 +387,7 @@ class MappingListView(MappingMixin, RegisterListView):
 
 class MappingDetailView(MappingMixin, RegisterDetailView):
     template_name = "controls/mapping_detail.html"
-    tabs = [Tab("overview", "Overview", "controls/tabs/mapping_overview.html")]
+    tabs = [Tab("overview", _("Overview"), "controls/tabs/mapping_overview.html")]
 
 
 class MappingFormView(MappingMixin, RegisterFormView):

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Case, Count, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from aims.crud import (
@@ -55,23 +57,23 @@ class ControlMixin:
 
 
 class ControlListView(ControlMixin, RegisterListView):
-    title = "Controls"
+    title = _("Controls")
     filterset_class = ControlPageFilterSet
     columns = [
-        Column("reference", "Ref", sort="reference", template="controls/cells/control_ref.html"),
-        Column("title", "Control", sort="title"),
-        Column("control_type", "Type", sort="control_type"),
+        Column("reference", _("Ref"), sort="reference", template="controls/cells/control_ref.html"),
+        Column("title", _("Control"), sort="title"),
+        Column("control_type", _("Type"), sort="control_type"),
         Column(
             "implementation_status",
-            "Status",
+            _("Status"),
             sort="implementation_status",
             template="controls/cells/control_status.html",
         ),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("requirements", "Satisfies", template="controls/cells/control_requirements.html"),
-        Column("evidence_count", "Evidence", sort="evidence_count"),
-        Column("last_checked", "Last check", sort="last_checked", template="controls/cells/control_check.html"),
-        Column("next_review", "Next review", sort="next_review", template="controls/cells/next_review.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
+        Column("requirements", _("Satisfies"), template="controls/cells/control_requirements.html"),
+        Column("evidence_count", _("Evidence"), sort="evidence_count"),
+        Column("last_checked", _("Last check"), sort="last_checked", template="controls/cells/control_check.html"),
+        Column("next_review", _("Next review"), sort="next_review", template="controls/cells/next_review.html"),
     ]
     export_fields = [
         ("Reference", "reference"),
@@ -100,10 +102,10 @@ class ControlListView(ControlMixin, RegisterListView):
 class ControlDetailView(ControlMixin, RegisterDetailView):
     template_name = "controls/control_detail.html"
     tabs = [
-        Tab("overview", "Overview", "controls/tabs/control_overview.html"),
-        Tab("requirements", "Requirements", "controls/tabs/control_requirements.html"),
-        Tab("evidence", "Evidence", "controls/tabs/control_evidence.html"),
-        Tab("risks", "Risks and systems", "controls/tabs/control_risks.html"),
+        Tab("overview", _("Overview"), "controls/tabs/control_overview.html"),
+        Tab("requirements", _("Requirements"), "controls/tabs/control_requirements.html"),
+        Tab("evidence", _("Evidence"), "controls/tabs/control_evidence.html"),
+        Tab("risks", _("Risks and systems"), "controls/tabs/control_risks.html"),
     ]
 
     def base_queryset(self):
@@ -214,7 +216,7 @@ class ControlCheckView(ControlMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"Check of {obj.reference} recorded."
+        return gettext("Check of %(reference)s recorded.") % {"reference": obj.reference}
 
 
 class RiskLinkControlView(OrganisationViewMixin, View):
@@ -230,7 +232,9 @@ class RiskLinkControlView(OrganisationViewMixin, View):
         back = reverse("risk:risk-detail", args=[risk.pk]) + "?tab=controls"
         form = LinkControlForm(request.POST, organisation=request.organisation, risk=risk)
         if not form.is_valid():
-            messages.error(request, "Choose one of your controls (and, if you like, a treatment action of this risk).")
+            messages.error(
+                request, gettext("Choose one of your controls (and, if you like, a treatment action of this risk).")
+            )
             return redirect(back)
         control = form.cleaned_data["control"]
         if not can(request.user, "change", control, request.organisation):
@@ -246,7 +250,10 @@ class RiskLinkControlView(OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{control.reference} now treats {risk.reference}.")
+            messages.success(
+                request,
+                gettext("%(control)s now treats %(risk)s.") % {"control": control.reference, "risk": risk.reference},
+            )
         return redirect(back)
 
 
@@ -268,4 +275,4 @@ class ControlUnlinkRiskView(ControlMixin, ObjectActionView):
         return super().success_url(obj, result)
 
     def success_message(self, obj, result):
-        return f"{obj.reference} unlinked."
+        return gettext("%(reference)s unlinked.") % {"reference": obj.reference}

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, When
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from aims.crud import OrganisationViewMixin
@@ -71,7 +72,7 @@ class CrosswalkView(OrganisationViewMixin, TemplateView):
         right = by_id.get(as_uuid(request.GET.get("b"))) if request.GET.get("b") else default_right
         context = {
             **self.common_context(),
-            "title": "Crosswalks",
+            "title": gettext("Crosswalks"),
             "frameworks": frameworks,
             "left": left,
             "right": right,
@@ -79,7 +80,9 @@ class CrosswalkView(OrganisationViewMixin, TemplateView):
         }
         if left is None or right is None or left.pk == right.pk:
             context["problem"] = (
-                "Choose two different frameworks." if left is not None and left == right else "Choose two frameworks."
+                gettext("Choose two different frameworks.")
+                if left is not None and left == right
+                else gettext("Choose two frameworks.")
             )
             return render(request, self.template_name, context)
 

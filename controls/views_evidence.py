@@ -4,6 +4,8 @@ authorised download route (files are never served from a public URL)."""
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.access import record_access
@@ -33,18 +35,23 @@ class EvidenceMixin:
 
 
 class EvidenceListView(EvidenceMixin, RegisterListView):
-    title = "Evidence"
+    title = _("Evidence")
     filterset_class = EvidencePageFilterSet
     columns = [
-        Column("reference", "Ref", sort="reference", template="controls/cells/evidence_ref.html"),
-        Column("title", "Evidence", sort="title"),
-        Column("kind", "Kind", sort="kind", template="controls/cells/evidence_kind.html"),
-        Column("state", "State", template="controls/cells/evidence_state.html"),
-        Column("effective_date", "Effective", sort="effective_date", template="controls/cells/evidence_effective.html"),
-        Column("expiry_date", "Expires", sort="expiry_date", template="controls/cells/evidence_expiry.html"),
-        Column("review_status", "Review", sort="review_status", template="controls/cells/evidence_review.html"),
-        Column("controls", "Supports", template="controls/cells/evidence_supports.html"),
-        Column("owner", "Owner", sort="owner__username"),
+        Column("reference", _("Ref"), sort="reference", template="controls/cells/evidence_ref.html"),
+        Column("title", _("Evidence"), sort="title"),
+        Column("kind", _("Kind"), sort="kind", template="controls/cells/evidence_kind.html"),
+        Column("state", _("State"), template="controls/cells/evidence_state.html"),
+        Column(
+            "effective_date",
+            pgettext_lazy("evidence date column", "Effective"),
+            sort="effective_date",
+            template="controls/cells/evidence_effective.html",
+        ),
+        Column("expiry_date", _("Expires"), sort="expiry_date", template="controls/cells/evidence_expiry.html"),
+        Column("review_status", _("Review"), sort="review_status", template="controls/cells/evidence_review.html"),
+        Column("controls", _("Supports"), template="controls/cells/evidence_supports.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
     ]
     export_fields = [
         ("Reference", "reference"),
@@ -80,8 +87,8 @@ class EvidenceListView(EvidenceMixin, RegisterListView):
 class EvidenceDetailView(EvidenceMixin, FormsDetailView):
     template_name = "controls/evidence_detail.html"
     tabs = [
-        Tab("overview", "Overview", "controls/tabs/evidence_overview.html"),
-        Tab("revisions", "Revisions", "controls/tabs/evidence_revisions.html"),
+        Tab("overview", _("Overview"), "controls/tabs/evidence_overview.html"),
+        Tab("revisions", _("Revisions"), "controls/tabs/evidence_revisions.html"),
     ]
 
     def base_queryset(self):
@@ -157,7 +164,11 @@ class EvidenceRevisionUploadView(EvidenceMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"Revision {result.number} of {obj.reference} uploaded (SHA-256 {result.sha256[:12]}…)."
+        return gettext("Revision %(number)s of %(reference)s uploaded (SHA-256 %(hash)s…).") % {
+            "number": result.number,
+            "reference": obj.reference,
+            "hash": result.sha256[:12],
+        }
 
     def invalid(self, obj, form):
         view = self.detail_view()
@@ -180,7 +191,10 @@ class EvidenceReviewView(EvidenceMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"Review of {obj.reference} recorded: {result.get_review_status_display().lower()}."
+        return gettext("Review of %(reference)s recorded: %(result)s.") % {
+            "reference": obj.reference,
+            "result": result.get_review_status_display().lower(),
+        }
 
 
 class EvidenceDownloadView(OrganisationViewMixin, View):
@@ -200,7 +214,7 @@ def revision_file_response(revision: EvidenceRevision) -> FileResponse:
     try:
         handle = revision.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
-        raise Http404("The file is missing from storage.") from exc
+        raise Http404(gettext("The file is missing from storage.")) from exc
     response = FileResponse(
         handle, as_attachment=True, filename=revision.original_name, content_type=revision.content_type
     )

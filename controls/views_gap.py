@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
@@ -60,7 +62,7 @@ class GapAnalysisView(OrganisationViewMixin, TemplateView):
         only_gaps = request.GET.get("show") != "all"
         context = {
             **self.common_context(),
-            "title": "Gap analysis",
+            "title": gettext("Gap analysis"),
             "overview": overview,
             "selected": selected,
             "section": section,
@@ -74,12 +76,13 @@ class GapAnalysisView(OrganisationViewMixin, TemplateView):
             context["items"] = items
             context["overview_chart"] = readiness_bar_chart(
                 framework_bars(overview, url_for=lambda r: _gap_url(r.framework.key)),
-                title="Readiness by framework",
+                title=gettext("Readiness by framework"),
                 id_prefix="readiness-frameworks",
             )
             context["section_chart"] = readiness_bar_chart(
                 section_bars(selected.sections, url_for=lambda s: _gap_url(selected.framework.key, s.identifier)),
-                title=f"Readiness of {selected.framework.name} by clause and section",
+                title=gettext("Readiness of %(framework)s by clause and section")
+                % {"framework": selected.framework.name},
                 id_prefix="readiness-sections",
             )
             export = request.GET.get("export")
@@ -102,7 +105,7 @@ def _export_row(framework, item) -> dict:
         "missing": ", ".join(item.gap_labels),
         "controls": ", ".join(f"{c.reference} ({c.status})" for c in item.check.controls),
         "evidence": ", ".join(f"{e.reference} ({e.state})" for e in item.check.evidence),
-        "covered_by": ", ".join(f"{key}:{identifier}" for key, identifier, _ in item.covered_by),
+        "covered_by": ", ".join(f"{key}:{identifier}" for key, identifier, _ready in item.covered_by),
     }
 
 
@@ -131,7 +134,7 @@ class RoadmapView(OrganisationViewMixin, TemplateView):
         )
         context = {
             **self.common_context(),
-            "title": "Roadmap",
+            "title": gettext("Roadmap"),
             "framework": framework,
             "phases": roadmap_by_phase(actions),
             "unplanned": [g for g in gaps if not g.planned],
@@ -150,17 +153,17 @@ class RoadmapActionMixin:
 
 
 class RoadmapActionListView(RoadmapActionMixin, RegisterListView):
-    title = "Roadmap actions"
+    title = _("Roadmap actions")
     filterset_class = RoadmapPageFilterSet
     default_ordering = "phase"
     columns = [
-        Column("reference", "Ref", sort="reference", template="controls/cells/roadmap_ref.html"),
-        Column("title", "Action", sort="title"),
-        Column("phase", "Phase", sort="phase"),
-        Column("status", "Status", sort="status", template="controls/cells/roadmap_status.html"),
-        Column("due_date", "Due", sort="due_date", template="controls/cells/roadmap_due.html"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("requirement", "Gap in", template="controls/cells/roadmap_requirement.html"),
+        Column("reference", _("Ref"), sort="reference", template="controls/cells/roadmap_ref.html"),
+        Column("title", _("Action"), sort="title"),
+        Column("phase", _("Phase"), sort="phase"),
+        Column("status", _("Status"), sort="status", template="controls/cells/roadmap_status.html"),
+        Column("due_date", _("Due"), sort="due_date", template="controls/cells/roadmap_due.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
+        Column("requirement", _("Gap in"), template="controls/cells/roadmap_requirement.html"),
     ]
     export_fields = [
         ("Reference", "reference"),
@@ -182,7 +185,7 @@ class RoadmapActionListView(RoadmapActionMixin, RegisterListView):
 
 class RoadmapActionDetailView(RoadmapActionMixin, FormsDetailView):
     template_name = "controls/roadmapaction_detail.html"
-    tabs = [Tab("overview", "Overview", "controls/tabs/roadmap_overview.html")]
+    tabs = [Tab("overview", _("Overview"), "controls/tabs/roadmap_overview.html")]
 
 
 class RoadmapActionFormView(RoadmapActionMixin, RegisterFormView):

@@ -3,6 +3,7 @@ safely and its versions, editing drafts, and the review/approval transitions."""
 
 from django.db.models import Prefetch
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from aims.crud import Column, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
 from controls import services
@@ -22,18 +23,18 @@ class PolicyMixin:
 
 
 class PolicyListView(PolicyMixin, RegisterListView):
-    title = "Policies"
+    title = _("Policies")
     filterset_class = PolicyFilterSet
     default_ordering = "reference"
     columns = [
-        Column("reference", "Ref", sort="reference", template="controls/cells/policy_ref.html"),
-        Column("title", "Policy", sort="title"),
-        Column("kind", "Kind", sort="kind"),
-        Column("version", "Version", sort="version"),
-        Column("status", "Status", sort="status", template="controls/cells/policy_status.html"),
-        Column("approved_at", "Approved", sort="approved_at", template="controls/cells/policy_approved.html"),
-        Column("review_date", "Next review", sort="review_date", template="controls/cells/policy_review.html"),
-        Column("owner", "Owner", sort="owner__username"),
+        Column("reference", _("Ref"), sort="reference", template="controls/cells/policy_ref.html"),
+        Column("title", _("Policy"), sort="title"),
+        Column("kind", _("Kind"), sort="kind"),
+        Column("version", _("Version"), sort="version"),
+        Column("status", _("Status"), sort="status", template="controls/cells/policy_status.html"),
+        Column("approved_at", _("Approved"), sort="approved_at", template="controls/cells/policy_approved.html"),
+        Column("review_date", _("Next review"), sort="review_date", template="controls/cells/policy_review.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
     ]
     export_fields = [
         ("Reference", "reference"),
@@ -65,8 +66,8 @@ class PolicyListView(PolicyMixin, RegisterListView):
 class PolicyDetailView(PolicyMixin, FormsDetailView):
     template_name = "controls/policy_detail.html"
     tabs = [
-        Tab("text", "Policy text", "controls/tabs/policy_text.html"),
-        Tab("versions", "Versions", "controls/tabs/policy_versions.html"),
+        Tab("text", _("Policy text"), "controls/tabs/policy_text.html"),
+        Tab("versions", _("Versions"), "controls/tabs/policy_versions.html"),
     ]
 
     def base_queryset(self):
@@ -130,21 +131,22 @@ class PolicyTransitionView(PolicyMixin, ObjectActionView):
     """POST-only transitions; each calls one service."""
 
     tab = "text"
-    verb = ""
+    # "%(policy)s" is the policy version the transition produced.
+    message = _("%(policy)s changed.")
 
     def success_message(self, obj, result):
-        return f"{result} {self.verb}."
+        return self.message % {"policy": result}
 
 
 class PolicySubmitView(PolicyTransitionView):
-    verb = "sent for review"
+    message = _("%(policy)s sent for review.")
 
     def perform(self, obj, form):
         return services.policy_submit(actor=self.request.user, policy=obj)
 
 
 class PolicyReturnView(PolicyTransitionView):
-    verb = "returned to draft"
+    message = _("%(policy)s returned to draft.")
 
     def perform(self, obj, form):
         return services.policy_return_to_draft(
@@ -154,7 +156,7 @@ class PolicyReturnView(PolicyTransitionView):
 
 class PolicyApproveView(PolicyTransitionView):
     permission_action = "approve"
-    verb = "approved"
+    message = _("%(policy)s approved.")
 
     def perform(self, obj, form):
         return services.policy_approve(actor=self.request.user, policy=obj)
@@ -162,7 +164,7 @@ class PolicyApproveView(PolicyTransitionView):
 
 class PolicyRetireView(PolicyTransitionView):
     permission_action = "approve"
-    verb = "retired"
+    message = _("%(policy)s retired.")
 
     def perform(self, obj, form):
         return services.policy_retire(
@@ -172,7 +174,7 @@ class PolicyRetireView(PolicyTransitionView):
 
 class PolicyNewVersionView(PolicyTransitionView):
     permission_action = "view"  # checked below: adding a version needs "add"
-    verb = "started"
+    message = _("%(policy)s started.")
 
     def perform(self, obj, form):
         self.require("add")

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -45,7 +46,7 @@ class SoAView(OrganisationViewMixin, TemplateView):
             return self.export(soa, rows, export)
         context = {
             **self.common_context(),
-            "title": "Statement of Applicability",
+            "title": gettext("Statement of Applicability"),
             "soa": soa,
             "groups": group_by_section(rows),
             "summary": soa_summary(rows),
@@ -70,7 +71,7 @@ class SoAView(OrganisationViewMixin, TemplateView):
                 organisation=self.request.organisation,
                 rows=datas,
                 version=soa.version,
-                status_label=soa.get_status_display(),
+                status=soa.status,
                 approved_by=soa.approved_by if soa.status == SoAStatus.APPROVED else None,
                 approved_at=soa.approved_at if soa.status == SoAStatus.APPROVED else None,
                 readiness=_readiness(self.request.organisation),
@@ -94,7 +95,11 @@ class SoAApproveView(OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Version {version.version} of the Statement of Applicability approved.")
+            messages.success(
+                request,
+                gettext("Version %(version)s of the Statement of Applicability approved.")
+                % {"version": version.version},
+            )
         return redirect("controls:soa")
 
 
@@ -153,7 +158,7 @@ class SoAVersionView(OrganisationViewMixin, TemplateView):
                     organisation=request.organisation,
                     rows=version.lines,
                     version=version.version,
-                    status_label="Approved",
+                    status=SoAStatus.APPROVED,
                     approved_by=version.approved_by,
                     approved_at=version.approved_at,
                     note=version.note,

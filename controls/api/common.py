@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 
@@ -42,9 +43,10 @@ class RequirementRefField(serializers.RelatedField):
     ``key:identifier``."""
 
     default_error_messages = {
-        "does_not_exist": "No requirement “{value}” in the frameworks you can see; write it as key:identifier, "
-        "e.g. iso42001:A.6.2.4.",
-        "invalid": "Give a requirement as key:identifier or its id.",
+        "does_not_exist": _(
+            "No requirement “{value}” in the frameworks you can see; write it as key:identifier, e.g. iso42001:A.6.2.4."
+        ),
+        "invalid": _("Give a requirement as key:identifier or its id."),
     }
 
     def get_queryset(self):

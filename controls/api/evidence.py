@@ -4,6 +4,7 @@ authorised downloads (``Content-Disposition: attachment``, ``nosniff``)."""
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -174,7 +175,7 @@ class EvidenceViewSet(FastListMixin, OrganisationScopedViewSet):
     def update_object(self, instance, data):
         data = dict(data)
         if data.pop("file", None) is not None:
-            raise serializers.ValidationError({"file": ["Upload a new file to /evidence/{id}/revisions/."]})
+            raise serializers.ValidationError({"file": [gettext("Upload a new file to /evidence/{id}/revisions/.")]})
         data.pop("note", None)
         services.evidence_update(actor=self.request.user, evidence=instance, data=data, reason="Edited through the API")
         return self._reload(instance)

@@ -3,6 +3,7 @@ approved versions (frozen) and exports."""
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -135,15 +136,15 @@ def _soa_payload(soa) -> dict:
     }
 
 
-def _export(request, rows, *, version, status_label, approved_by=None, approved_at=None, note=""):
+def _export(request, rows, *, version, status, approved_by=None, approved_at=None, note=""):
     fmt = request.query_params.get("file_format", "")
-    label = f"v{version}-{status_label.lower()}"
+    label = f"v{version}-{status}"
     if fmt == "pdf":
         content = soa_pdf(
             organisation=request.organisation,
             rows=rows,
             version=version,
-            status_label=status_label,
+            status=status,
             approved_by=approved_by,
             approved_at=approved_at,
             note=note,
@@ -151,7 +152,7 @@ def _export(request, rows, *, version, status_label, approved_by=None, approved_
         return pdf_response(content, f"soa-{request.organisation.slug}-{label}.pdf")
     if fmt in ("csv", "xlsx"):
         return soa_table_response(rows, fmt, organisation=request.organisation, version_label=label)
-    raise serializers.ValidationError({"file_format": ["Choose csv, xlsx or pdf."]})
+    raise serializers.ValidationError({"file_format": [gettext("Choose csv, xlsx or pdf.")]})
 
 
 FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
@@ -213,7 +214,7 @@ class SoAViewSet(viewsets.GenericViewSet):
             request,
             payload["lines"],
             version=soa.version,
-            status_label=soa.get_status_display(),
+            status=soa.status,
             approved_by=soa.approved_by if approved else None,
             approved_at=soa.approved_at if approved else None,
         )
@@ -308,7 +309,7 @@ class SoAVersionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
             request,
             version.lines,
             version=version.version,
-            status_label="Approved",
+            status=SoAStatus.APPROVED,
             approved_by=version.approved_by,
             approved_at=version.approved_at,
             note=version.note,

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
@@ -57,19 +59,19 @@ class Framework(CatalogueModel):
     organisation's own catalogue (an internal policy, a customer's questionnaire)."""
 
     key = models.SlugField(
-        max_length=50, help_text="Short stable key used in the API and in imports, e.g. iso42001 or acme-policy."
+        max_length=50, help_text=_("Short stable key used in the API and in imports, e.g. iso42001 or acme-policy.")
     )
     name = models.CharField(max_length=200)
-    version = models.CharField(max_length=50, blank=True, help_text="Edition or version, e.g. 2023 or 1.0.")
+    version = models.CharField(max_length=50, blank=True, help_text=_("Edition or version, e.g. 2023 or 1.0."))
     publisher = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=FrameworkKind.choices, default=FrameworkKind.CUSTOM)
     description = models.TextField(blank=True)
-    url = models.URLField("link", max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
     notice = models.CharField(
-        max_length=300, blank=True, help_text="Licence or copyright notice shown with the requirements."
+        max_length=300, blank=True, help_text=_("Licence or copyright notice shown with the requirements.")
     )
     data_version = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text="Version of the shipped data file last loaded."
+        null=True, blank=True, editable=False, help_text=_("Version of the shipped data file last loaded.")
     )
     history = HistoricalRecords()
 
@@ -103,22 +105,22 @@ class Requirement(CatalogueModel):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="requirements")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children")
-    identifier = models.CharField(max_length=100, help_text='As published, e.g. "A.6.2.4", "GOVERN 1.1", "Art. 9".')
+    identifier = models.CharField(max_length=100, help_text=_('As published, e.g. "A.6.2.4", "GOVERN 1.1", "Art. 9".'))
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=RequirementKind.choices, default=RequirementKind.REQUIREMENT)
     statement = models.TextField(
-        blank=True, help_text="Published text, only where its licence allows it (never ISO text)."
+        blank=True, help_text=_("Published text, only where its licence allows it (never ISO text).")
     )
-    guidance = models.TextField(blank=True, help_text="What it asks for and what evidence shows it, in our words.")
+    guidance = models.TextField(blank=True, help_text=_("What it asks for and what evidence shows it, in our words."))
     assessable = models.BooleanField(
-        default=True, help_text="Assessed on its own (a control or sub-clause), rather than a heading."
+        default=True, help_text=_("Assessed on its own (a control or sub-clause), rather than a heading.")
     )
     withdrawn = models.BooleanField(
-        default=False, help_text="No longer in the current version of the framework, but kept because it is used."
+        default=False, help_text=_("No longer in the current version of the framework, but kept because it is used.")
     )
     sort_order = models.PositiveIntegerField(default=0, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    attributes = models.JSONField(default=dict, blank=True, help_text="Extra facts: role, theme, dates, key points.")
+    attributes = models.JSONField(default=dict, blank=True, help_text=_("Extra facts: role, theme, dates, key points."))
     history = HistoricalRecords()
 
     objects = RequirementQuerySet.as_manager()
@@ -140,9 +142,9 @@ class Requirement(CatalogueModel):
 
     def clean(self):
         if self.framework_id and self.organisation_id != self.framework.organisation_id:
-            raise ValidationError("A requirement belongs to the same organisation as its framework.")
+            raise ValidationError(gettext("A requirement belongs to the same organisation as its framework."))
         if self.parent_id and self.parent.framework_id != self.framework_id:
-            raise ValidationError({"parent": "The parent must be in the same framework."})
+            raise ValidationError({"parent": gettext("The parent must be in the same framework.")})
 
 
 class RequirementMapping(CatalogueModel):
@@ -156,12 +158,12 @@ class RequirementMapping(CatalogueModel):
     target = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="mappings_to")
     relationship = models.CharField(max_length=20, choices=Relationship.choices, default=Relationship.RELATED)
     source_key = models.CharField(
-        max_length=60, blank=True, editable=False, help_text="Key of the shipped crosswalk file the pair comes from."
+        max_length=60, blank=True, editable=False, help_text=_("Key of the shipped crosswalk file the pair comes from.")
     )
-    source_label = models.CharField("source", max_length=300, blank=True)
-    source_url = models.URLField("source link", max_length=500, blank=True)
+    source_label = models.CharField(_("source"), max_length=300, blank=True)
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
     source_relation = models.CharField(
-        max_length=60, blank=True, editable=False, help_text="The source's own term for the match, if it has one."
+        max_length=60, blank=True, editable=False, help_text=_("The source's own term for the match, if it has one.")
     )
     note = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -190,4 +192,4 @@ class RequirementMapping(CatalogueModel):
 
     @property
     def origin_label(self) -> str:
-        return (self.source_label or "Published crosswalk") if self.is_shipped else OWN_MAPPING_LABEL
+        return (self.source_label or gettext("Published crosswalk")) if self.is_shipped else str(OWN_MAPPING_LABEL)

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
@@ -55,12 +57,12 @@ class Evidence(OwnedMixin, ReferencedModel):
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.FILE)
     url = models.URLField(
-        "link", max_length=500, blank=True, help_text="For a link: an http(s) address where the evidence lives."
+        _("link"), max_length=500, blank=True, help_text=_("For a link: an http(s) address where the evidence lives.")
     )
     effective_date = models.DateField(
-        null=True, blank=True, help_text="The date the evidence speaks for (not the upload date)."
+        null=True, blank=True, help_text=_("The date the evidence speaks for (not the upload date).")
     )
-    expiry_date = models.DateField(null=True, blank=True, help_text="After this date it no longer counts.")
+    expiry_date = models.DateField(null=True, blank=True, help_text=_("After this date it no longer counts."))
     review_status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     reviewed_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -68,7 +70,7 @@ class Evidence(OwnedMixin, ReferencedModel):
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     controls = models.ManyToManyField(Control, blank=True, related_name="evidence")
     requirements = models.ManyToManyField(Requirement, blank=True, related_name="evidence")
-    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="evidence", verbose_name="AI systems")
+    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="evidence", verbose_name=_("AI systems"))
     current_revision = models.ForeignKey(
         "EvidenceRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -77,8 +79,8 @@ class Evidence(OwnedMixin, ReferencedModel):
     objects = EvidenceQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "evidence"
-        verbose_name_plural = "evidence"
+        verbose_name = _("evidence")
+        verbose_name_plural = pgettext_lazy("plural", "evidence")  # the same word in English, not in German
         ordering = ["reference"]
         constraints = [
             *ReferencedModel.Meta.constraints,
@@ -122,11 +124,11 @@ class Evidence(OwnedMixin, ReferencedModel):
         from django.core.exceptions import ValidationError
 
         if self.expiry_date and self.effective_date and self.expiry_date < self.effective_date:
-            raise ValidationError({"expiry_date": "The expiry date cannot be before the effective date."})
+            raise ValidationError({"expiry_date": gettext("The expiry date cannot be before the effective date.")})
         if self.kind == EvidenceKind.LINK and not self.url:
-            raise ValidationError({"url": "Give the link for link evidence."})
+            raise ValidationError({"url": gettext("Give the link for link evidence.")})
         if self.url and not self.url.lower().startswith(("http://", "https://")):
-            raise ValidationError({"url": "Only http and https links are allowed."})
+            raise ValidationError({"url": gettext("Only http and https links are allowed.")})
 
 
 class EvidenceRevision(OrganisationScopedModel):
@@ -137,20 +139,24 @@ class EvidenceRevision(OrganisationScopedModel):
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     file = models.FileField(upload_to=evidence_upload_to, max_length=300)
-    original_name = models.CharField("file name", max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=100)
     uploaded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(max_length=300, blank=True, help_text="What changed in this file.")
+    note = models.CharField(max_length=300, blank=True, help_text=_("What changed in this file."))
 
     class Meta:
-        verbose_name = "evidence revision"
+        verbose_name = _("evidence revision")
         ordering = ["evidence", "-number"]
         constraints = [models.UniqueConstraint(fields=["evidence", "number"], name="controls_evidencerevision_unique")]
 
     def __str__(self) -> str:
-        return f"{self.evidence.reference} revision {self.number} ({self.original_name})"
+        return gettext("%(reference)s revision %(number)s (%(name)s)") % {
+            "reference": self.evidence.reference,
+            "number": self.number,
+            "name": self.original_name,
+        }
 
     @property
     def reference(self) -> str:

@@ -7,6 +7,7 @@ to, and the risk treatment actions that asked for it.
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OwnedMixin, ReferencedModel
@@ -24,26 +25,29 @@ class Control(OwnedMixin, ReferencedModel):
 
     title = models.CharField(max_length=200)
     description = models.TextField(
-        "how it is done here", blank=True, help_text="The control as your organisation runs it, in your words."
+        _("how it is done here"), blank=True, help_text=_("The control as your organisation runs it, in your words.")
     )
-    control_type = models.CharField("type", max_length=20, choices=ControlType.choices, default=ControlType.PROCESS)
+    control_type = models.CharField(_("type"), max_length=20, choices=ControlType.choices, default=ControlType.PROCESS)
     implementation_status = models.CharField(
         max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
     )
     requirements = models.ManyToManyField(
-        Requirement, blank=True, related_name="controls", help_text="The requirements it satisfies, in any framework."
+        Requirement,
+        blank=True,
+        related_name="controls",
+        help_text=_("The requirements it satisfies, in any framework."),
     )
-    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="controls", verbose_name="AI systems")
-    risks = models.ManyToManyField(Risk, blank=True, related_name="controls", help_text="The risks it treats.")
+    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="controls", verbose_name=_("AI systems"))
+    risks = models.ManyToManyField(Risk, blank=True, related_name="controls", help_text=_("The risks it treats."))
     treatment_actions = models.ManyToManyField(
-        TreatmentAction, blank=True, related_name="controls", help_text="Risk treatment actions it implements."
+        TreatmentAction, blank=True, related_name="controls", help_text=_("Risk treatment actions it implements.")
     )
     check_frequency = models.CharField(
-        "test or check frequency", max_length=20, choices=CheckFrequency.choices, blank=True
+        _("test or check frequency"), max_length=20, choices=CheckFrequency.choices, blank=True
     )
-    last_checked = models.DateField("last checked", null=True, blank=True)
+    last_checked = models.DateField(_("last checked"), null=True, blank=True)
     last_check_result = models.CharField(max_length=20, choices=CheckResult.choices, blank=True)
-    last_check_note = models.TextField("notes on the last check", blank=True)
+    last_check_note = models.TextField(_("notes on the last check"), blank=True)
     next_review = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 

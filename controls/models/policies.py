@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OwnedMixin, ReferencedModel
@@ -29,34 +30,34 @@ class Policy(OwnedMixin, ReferencedModel):
     kind = models.CharField(max_length=20, choices=PolicyKind.choices, default=PolicyKind.TOPIC)
     title = models.CharField(max_length=200)
     version = models.PositiveIntegerField(default=1, editable=False)
-    body = models.TextField(blank=True, help_text="The policy text in Markdown (headings, lists, tables, links).")
+    body = models.TextField(blank=True, help_text=_("The policy text in Markdown (headings, lists, tables, links)."))
     document = models.ForeignKey(
         Evidence,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="policies",
-        verbose_name="attached document",
-        help_text="An evidence record holding the signed or formatted policy file, if there is one.",
+        verbose_name=_("attached document"),
+        help_text=_("An evidence record holding the signed or formatted policy file, if there is one."),
     )
-    change_summary = models.TextField("what changed in this version", blank=True)
+    change_summary = models.TextField(_("what changed in this version"), blank=True)
     status = models.CharField(max_length=20, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT, editable=False)
     approved_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
-    review_date = models.DateField("next review", null=True, blank=True)
+    review_date = models.DateField(_("next review"), null=True, blank=True)
     requirements = models.ManyToManyField(
-        Requirement, blank=True, related_name="policies", help_text="What it answers, e.g. 5.2 and A.2.2."
+        Requirement, blank=True, related_name="policies", help_text=_("What it answers, e.g. 5.2 and A.2.2.")
     )
     history = HistoricalRecords()
 
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "policy"
-        verbose_name_plural = "policies"
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
         ordering = ["reference", "-version"]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OwnedMixin, ReferencedModel
@@ -29,19 +30,19 @@ class RoadmapAction(OwnedMixin, ReferencedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="roadmap_actions",
-        help_text="The requirement whose gap it closes.",
+        help_text=_("The requirement whose gap it closes."),
     )
     control = models.ForeignKey(
         Control, null=True, blank=True, on_delete=models.SET_NULL, related_name="roadmap_actions"
     )
-    gap_kind = models.CharField("gap", max_length=20, choices=GapKind.choices, blank=True)
+    gap_kind = models.CharField(_("gap"), max_length=20, choices=GapKind.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = RoadmapQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "roadmap action"
+        verbose_name = _("roadmap action")
         ordering = ["phase", "due_date", "reference"]
         indexes = [models.Index(fields=["organisation", "phase", "status"])]
 

@@ -8,6 +8,8 @@ draft version, so an approved version always shows exactly what was approved.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel
@@ -25,7 +27,7 @@ class StatementOfApplicability(OrganisationScopedModel):
     CONTRIBUTOR_MAY_ADD = False
 
     title = models.CharField(max_length=200, default="Statement of Applicability")
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="The version being worked on.")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=_("The version being worked on."))
     status = models.CharField(max_length=20, choices=SoAStatus.choices, default=SoAStatus.DRAFT, editable=False)
     approved_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -34,12 +36,16 @@ class StatementOfApplicability(OrganisationScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "statement of applicability"
-        verbose_name_plural = "statements of applicability"
+        verbose_name = _("statement of applicability")
+        verbose_name_plural = _("statements of applicability")
         constraints = [models.UniqueConstraint(fields=["organisation"], name="controls_soa_one_per_organisation")]
 
     def __str__(self) -> str:
-        return f"{self.title} v{self.version} ({self.get_status_display().lower()})"
+        return gettext("%(title)s v%(version)s (%(status)s)") % {
+            "title": self.title,
+            "version": self.version,
+            "status": self.get_status_display().lower(),
+        }
 
     @property
     def reference(self) -> str:
@@ -57,24 +63,26 @@ class SoALine(OrganisationScopedModel):
 
     soa = models.ForeignKey(StatementOfApplicability, on_delete=models.CASCADE, related_name="lines")
     requirement = models.ForeignKey(
-        Requirement, on_delete=models.PROTECT, related_name="soa_lines", verbose_name="Annex A control"
+        Requirement, on_delete=models.PROTECT, related_name="soa_lines", verbose_name=_("Annex A control")
     )
-    applicable = models.BooleanField(null=True, help_text="Empty until decided.")
+    applicable = models.BooleanField(null=True, help_text=_("Empty until decided."))
     risks = models.ManyToManyField(
-        Risk, blank=True, related_name="soa_lines", help_text="Risks that call for this control."
+        Risk, blank=True, related_name="soa_lines", help_text=_("Risks that call for this control.")
     )
     obligations = models.TextField(
-        "legal or contractual obligations", blank=True, help_text="Laws, regulations or contracts that require it."
+        _("legal or contractual obligations"),
+        blank=True,
+        help_text=_("Laws, regulations or contracts that require it."),
     )
-    business_need = models.TextField(blank=True, help_text="Why the organisation wants it regardless.")
+    business_need = models.TextField(blank=True, help_text=_("Why the organisation wants it regardless."))
     exclusion_reason = models.CharField(max_length=30, choices=ExclusionReason.choices, blank=True)
-    exclusion_justification = models.TextField(blank=True, help_text="Why it is not needed here, in full.")
+    exclusion_justification = models.TextField(blank=True, help_text=_("Why it is not needed here, in full."))
     owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "SoA line"
+        verbose_name = _("SoA line")
         ordering = ["requirement__sort_order"]
         constraints = [models.UniqueConstraint(fields=["soa", "requirement"], name="controls_soaline_unique")]
 
@@ -97,18 +105,21 @@ class SoAVersion(OrganisationScopedModel):
     version = models.PositiveIntegerField()
     approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField()
-    note = models.TextField("approval note", blank=True)
+    note = models.TextField(_("approval note"), blank=True)
     lines = models.JSONField(default=list)
     applicable_count = models.PositiveIntegerField(default=0)
     excluded_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "approved SoA version"
+        verbose_name = _("approved SoA version")
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["soa", "version"], name="controls_soaversion_unique")]
 
     def __str__(self) -> str:
-        return f"SoA version {self.version}, approved {self.approved_at:%Y-%m-%d}"
+        return gettext("SoA version %(version)s, approved %(date)s") % {
+            "version": self.version,
+            "date": f"{self.approved_at:%Y-%m-%d}",
+        }
 
     @property
     def reference(self) -> str:

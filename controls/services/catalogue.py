@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.services import ServiceError, check_same_organisation, delete_with_history, save_with_history
 from controls import catalogue
@@ -21,12 +23,12 @@ FRAMEWORK_FIELDS = ("key", "name", "version", "publisher", "kind", "description"
 REQUIREMENT_FIELDS = ("identifier", "title", "parent", "kind", "statement", "guidance", "assessable")
 MAPPING_FIELDS = ("source", "target", "relationship", "note")
 
-SHIPPED_READ_ONLY = "Shipped reference data is read-only; add your own framework, requirement or mapping instead."
+SHIPPED_READ_ONLY = _("Shipped reference data is read-only; add your own framework, requirement or mapping instead.")
 
 
 def _refuse_shipped(obj) -> None:
     if obj.is_shipped:
-        raise ServiceError(SHIPPED_READ_ONLY, conflict=True)
+        raise ServiceError(str(SHIPPED_READ_ONLY), conflict=True)
 
 
 def _pick(data: dict, names) -> dict:
@@ -38,12 +40,12 @@ def _pick(data: dict, names) -> dict:
 
 def _check_key(organisation, key: str, *, exclude=None) -> None:
     if Framework.objects.shipped().filter(key=key).exists():
-        raise ServiceError("This key belongs to a shipped framework; choose another.", field="key")
+        raise ServiceError(gettext("This key belongs to a shipped framework; choose another."), field="key")
     clash = Framework.objects.own(organisation).filter(key=key)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
-        raise ServiceError("Your organisation already has a framework with this key.", field="key")
+        raise ServiceError(gettext("Your organisation already has a framework with this key."), field="key")
 
 
 def _save(obj, *, actor, reason: str):
@@ -51,7 +53,9 @@ def _save(obj, *, actor, reason: str):
         with transaction.atomic():
             return save_with_history(obj, actor=actor, reason=reason)
     except IntegrityError as exc:  # a race past the checks above
-        raise ServiceError("This conflicts with an existing record; reload and try again.", conflict=True) from exc
+        raise ServiceError(
+            gettext("This conflicts with an existing record; reload and try again."), conflict=True
+        ) from exc
 
 
 @transaction.atomic
@@ -88,7 +92,9 @@ def framework_delete(*, actor, framework: Framework) -> None:
     _refuse_shipped(framework)
     ids = list(framework.requirements.values_list("pk", flat=True))
     if _in_use(ids):
-        raise ServiceError("Some of its requirements are in use (by controls or the SoA); remove those links first.")
+        raise ServiceError(
+            gettext("Some of its requirements are in use (by controls or the SoA); remove those links first.")
+        )
     framework._history_user = actor
     framework._change_reason = "Deleted"
     for requirement in framework.requirements.order_by("-depth"):
@@ -109,18 +115,18 @@ def renumber(framework: Framework) -> None:
     """
     rows = list(framework.requirements.values_list("pk", "parent_id", "sort_order", "depth", "identifier"))
     children: dict = {}
-    for pk, parent_id, sort_order, _, identifier in rows:
+    for pk, parent_id, sort_order, _depth, identifier in rows:
         children.setdefault(parent_id, []).append((sort_order, identifier, pk))
     position = {}
 
     def walk(parent_id, depth):
-        for _, _, pk in sorted(children.get(parent_id, [])):
+        for _order, _identifier, pk in sorted(children.get(parent_id, [])):
             position[pk] = (len(position) + 1, depth)
             walk(pk, depth + 1)
 
     walk(None, 0)
     changed = []
-    for pk, _, sort_order, depth, _ in rows:
+    for pk, _parent, sort_order, depth, _identifier in rows:
         new_order, new_depth = position.get(pk, (sort_order, depth))
         if (new_order, new_depth) != (sort_order, depth):
             changed.append(Requirement(pk=pk, sort_order=new_order, depth=new_depth))
@@ -131,11 +137,13 @@ def _check_parent(requirement: Requirement, parent) -> None:
     if parent is None:
         return
     if parent.framework_id != requirement.framework_id:
-        raise ServiceError("Choose a parent in the same framework.", field="parent")
+        raise ServiceError(gettext("Choose a parent in the same framework."), field="parent")
     node = parent
     while node is not None:
         if node.pk == requirement.pk:
-            raise ServiceError("A requirement cannot sit under itself or one of its sub-requirements.", field="parent")
+            raise ServiceError(
+                gettext("A requirement cannot sit under itself or one of its sub-requirements."), field="parent"
+            )
         node = node.parent
 
 
@@ -144,7 +152,9 @@ def _check_identifier(framework, identifier: str, *, exclude=None) -> None:
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
-        raise ServiceError("This framework already has a requirement with this identifier.", field="identifier")
+        raise ServiceError(
+            gettext("This framework already has a requirement with this identifier."), field="identifier"
+        )
 
 
 @transaction.atomic
@@ -192,9 +202,9 @@ def requirement_delete(*, actor, requirement: Requirement) -> None:
     or is in use by controls or the SoA."""
     _refuse_shipped(requirement)
     if requirement.children.exists():
-        raise ServiceError("It has sub-requirements: delete or move those first.")
+        raise ServiceError(gettext("It has sub-requirements: delete or move those first."))
     if _in_use([requirement.pk]):
-        raise ServiceError("It is in use (by controls or the SoA); remove those links first.")
+        raise ServiceError(gettext("It is in use (by controls or the SoA); remove those links first."))
     for mapping in RequirementMapping.objects.involving(requirement):
         delete_with_history(mapping, actor=actor, reason=f"Deleted with requirement {requirement.identifier}")
     delete_with_history(requirement, actor=actor, reason="Deleted")
@@ -206,14 +216,14 @@ def requirement_delete(*, actor, requirement: Requirement) -> None:
 def _check_mapping(organisation, source, target, *, exclude=None) -> None:
     check_same_organisation(organisation, {"source": source, "target": target})
     if source is None or target is None:
-        raise ServiceError("Choose a requirement.", field="source" if source is None else "target")
+        raise ServiceError(gettext("Choose a requirement."), field="source" if source is None else "target")
     if source.pk == target.pk:
-        raise ServiceError("A requirement cannot be mapped to itself.", field="target")
+        raise ServiceError(gettext("A requirement cannot be mapped to itself."), field="target")
     clash = RequirementMapping.objects.own(organisation).filter(source=source, target=target)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
-        raise ServiceError("You have already mapped these two requirements.", field="target")
+        raise ServiceError(gettext("You have already mapped these two requirements."), field="target")
 
 
 @transaction.atomic
@@ -269,7 +279,11 @@ def _import_errors(framework, parsed) -> tuple[list, dict]:
     for row in parsed.rows:
         if row.identifier in first_line:
             errors.append(
-                (row.line, f"The identifier “{row.identifier}” is already on line {first_line[row.identifier]}.")
+                (
+                    row.line,
+                    gettext("The identifier “%(identifier)s” is already on line %(line)s.")
+                    % {"identifier": row.identifier, "line": first_line[row.identifier]},
+                )
             )
             continue
         first_line[row.identifier] = row.line
@@ -279,16 +293,26 @@ def _import_errors(framework, parsed) -> tuple[list, dict]:
         if first_line.get(row.identifier) != row.line or not row.parent:
             continue
         if row.parent == row.identifier:
-            errors.append((row.line, "A requirement cannot be its own parent."))
+            errors.append((row.line, gettext("A requirement cannot be its own parent.")))
         elif row.parent not in parents:
             errors.append(
-                (row.line, f"The parent identifier “{row.parent}” is neither in the file nor in the framework.")
+                (
+                    row.line,
+                    gettext("The parent identifier “%(parent)s” is neither in the file nor in the framework.")
+                    % {"parent": row.parent},
+                )
             )
         else:
             node, steps = row.parent, 0
             while node is not None and steps <= len(parents):
                 if node == row.identifier:
-                    errors.append((row.line, f"The parent “{row.parent}” leads back to “{row.identifier}” (a loop)."))
+                    errors.append(
+                        (
+                            row.line,
+                            gettext("The parent “%(parent)s” leads back to “%(identifier)s” (a loop).")
+                            % {"parent": row.parent, "identifier": row.identifier},
+                        )
+                    )
                     break
                 node, steps = parents.get(node), steps + 1
     return sorted(errors), parents

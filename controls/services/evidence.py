@@ -12,6 +12,7 @@ import logging
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aims.services import (
     ServiceError,
@@ -49,7 +50,9 @@ def _pick(data: dict) -> dict:
 def _check_links(organisation, values: dict) -> None:
     for requirement in values.get("requirements") or []:
         if requirement.organisation_id not in (None, organisation.pk):
-            raise ServiceError("Choose requirements of the shipped frameworks or your own.", field="requirements")
+            raise ServiceError(
+                gettext("Choose requirements of the shipped frameworks or your own."), field="requirements"
+            )
 
 
 def _store_revision(*, actor, evidence: Evidence, upload, note: str = "") -> EvidenceRevision:
@@ -93,9 +96,9 @@ def evidence_create(*, actor, organisation, data: dict, upload=None, note: str =
     values = _pick(data)
     url = (values.get("url") or "").strip()
     if upload is not None and url:
-        raise ServiceError("Give either a file or a link, not both.", field="url")
+        raise ServiceError(gettext("Give either a file or a link, not both."), field="url")
     if upload is None and not url:
-        raise ServiceError("Upload a file or give a link to the evidence.", field="file")
+        raise ServiceError(gettext("Upload a file or give a link to the evidence."), field="file")
     if upload is not None:
         check_upload(upload)  # refuse a bad file before any row exists
     check_reference_free(Evidence, organisation, values.get("reference"))
@@ -139,10 +142,10 @@ def evidence_update(*, actor, evidence: Evidence, data: dict, reason: str = "Edi
         values.pop("reference")  # left empty on an edit: keep the current reference
     if evidence.kind == EvidenceKind.FILE and (values.get("url") or "").strip():
         raise ServiceError(
-            "This evidence is a file: upload a new revision, or record the link as new evidence.", field="url"
+            gettext("This evidence is a file: upload a new revision, or record the link as new evidence."), field="url"
         )
     if evidence.kind == EvidenceKind.LINK and "url" in values and not (values["url"] or "").strip():
-        raise ServiceError("Link evidence needs its link.", field="url")
+        raise ServiceError(gettext("Link evidence needs its link."), field="url")
     if "reference" in values:
         check_reference_free(Evidence, evidence.organisation, values["reference"], exclude_pk=evidence.pk)
     _check_links(evidence.organisation, values)
@@ -155,7 +158,9 @@ def evidence_update(*, actor, evidence: Evidence, data: dict, reason: str = "Edi
 def evidence_add_revision(*, actor, evidence: Evidence, upload, note: str = "") -> EvidenceRevision:
     """A new file for the same evidence: the next revision; earlier revisions stay and can be downloaded."""
     if evidence.kind == EvidenceKind.LINK:
-        raise ServiceError("This evidence is a link; record a file as new evidence.", field="file", conflict=False)
+        raise ServiceError(
+            gettext("This evidence is a link; record a file as new evidence."), field="file", conflict=False
+        )
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     revision = _store_revision(actor=actor, evidence=evidence, upload=upload, note=note)
     if evidence.review_status != ReviewStatus.PENDING:
@@ -170,7 +175,7 @@ def evidence_add_revision(*, actor, evidence: Evidence, upload, note: str = "") 
 def evidence_review(*, actor, evidence: Evidence, status: str, comment: str = "") -> Evidence:
     """Record that someone checked the evidence shows what it claims (accepted) or does not (rejected)."""
     if status not in ReviewStatus.values:
-        raise ServiceError("Choose a review result.", field="review_status")
+        raise ServiceError(gettext("Choose a review result."), field="review_status")
     evidence.review_status = status
     evidence.reviewed_by = actor if status != ReviewStatus.PENDING else None
     evidence.reviewed_at = timezone.now() if status != ReviewStatus.PENDING else None

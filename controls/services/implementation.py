@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aims.services import (
     ServiceError,
@@ -55,7 +56,9 @@ def _check_requirements(organisation, requirements) -> None:
     """A control satisfies shipped requirements or the organisation's own, never another organisation's."""
     for requirement in requirements or []:
         if requirement.organisation_id not in (None, organisation.pk):
-            raise ServiceError("Choose requirements of the shipped frameworks or your own.", field="requirements")
+            raise ServiceError(
+                gettext("Choose requirements of the shipped frameworks or your own."), field="requirements"
+            )
 
 
 def _with_action_risks(values: dict, current_risks=()) -> dict:
@@ -114,7 +117,7 @@ def control_record_check(
     """Record a test or check of the control (clause 9.1); the next review follows the check frequency
     unless given."""
     if checked_on > timezone.localdate():
-        raise ServiceError("A check cannot be recorded in the future.", field="checked_on")
+        raise ServiceError(gettext("A check cannot be recorded in the future."), field="checked_on")
     control.last_checked = checked_on
     control.last_check_result = result
     control.last_check_note = note
@@ -132,7 +135,7 @@ def control_link_risk(*, actor, control: Control, risk, treatment_action=None) -
     """Link an existing control to a risk (and to one of its treatment actions), from the risk's page."""
     check_same_organisation(control.organisation, {"risk": risk, "treatment_action": treatment_action})
     if treatment_action is not None and treatment_action.risk_id != risk.pk:
-        raise ServiceError("The treatment action belongs to another risk.", field="treatment_action")
+        raise ServiceError(gettext("The treatment action belongs to another risk."), field="treatment_action")
     control.risks.add(risk)
     if treatment_action is not None:
         control.treatment_actions.add(treatment_action)

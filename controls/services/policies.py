@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aims.permissions import can
 from aims.services import (
@@ -41,7 +42,9 @@ def _pick(data: dict) -> dict:
 def _check_requirements(organisation, requirements) -> None:
     for requirement in requirements or []:
         if requirement.organisation_id not in (None, organisation.pk):
-            raise ServiceError("Choose requirements of the shipped frameworks or your own.", field="requirements")
+            raise ServiceError(
+                gettext("Choose requirements of the shipped frameworks or your own."), field="requirements"
+            )
 
 
 def _latest(organisation, reference: str) -> Policy | None:
@@ -54,7 +57,9 @@ def policy_create(*, actor, organisation, data: dict) -> Policy:
     values = _pick(data)
     reference = values.get("reference")
     if reference and Policy.objects.filter(organisation=organisation, reference=reference).exists():
-        raise ServiceError(f"{reference} is already used in this organisation.", field="reference")
+        raise ServiceError(
+            gettext("%(reference)s is already used in this organisation.") % {"reference": reference}, field="reference"
+        )
     if values.get("kind") == PolicyKind.AI_POLICY and not values.get("requirements"):
         values["requirements"] = list(
             Requirement.objects.filter(
@@ -78,8 +83,8 @@ def _fresh(policy: Policy) -> Policy:
 def _require_editable(policy: Policy) -> None:
     if not policy.is_editable:
         raise ServiceError(
-            f"Version {policy.version} is {policy.get_status_display().lower()} and cannot be changed; "
-            "start a new version instead.",
+            gettext("Version %(version)s is %(status)s and cannot be changed; start a new version instead.")
+            % {"version": policy.version, "status": policy.get_status_display().lower()},
             conflict=True,
         )
 
@@ -98,7 +103,7 @@ def policy_update(*, actor, policy: Policy, data: dict, reason: str = "Edited") 
 
 def _require_content(policy: Policy) -> None:
     if not (policy.body or "").strip() and policy.document_id is None:
-        raise ServiceError("Write the policy text or attach a document first.", field="body")
+        raise ServiceError(gettext("Write the policy text or attach a document first."), field="body")
 
 
 @transaction.atomic
@@ -106,7 +111,7 @@ def policy_submit(*, actor, policy: Policy) -> Policy:
     """Send a draft for review."""
     policy = _fresh(policy)
     if policy.status != PolicyStatus.DRAFT:
-        raise ServiceError("Only a draft can be sent for review.", conflict=True)
+        raise ServiceError(gettext("Only a draft can be sent for review."), conflict=True)
     _require_content(policy)
     policy.status = PolicyStatus.IN_REVIEW
     save_with_history(policy, actor=actor, reason="Sent for review")
@@ -117,7 +122,7 @@ def policy_submit(*, actor, policy: Policy) -> Policy:
 def policy_return_to_draft(*, actor, policy: Policy, comment: str = "") -> Policy:
     policy = _fresh(policy)
     if policy.status != PolicyStatus.IN_REVIEW:
-        raise ServiceError("Only a version in review can go back to draft.", conflict=True)
+        raise ServiceError(gettext("Only a version in review can go back to draft."), conflict=True)
     policy.status = PolicyStatus.DRAFT
     reason = "Returned to draft" + (f": {comment.strip()}" if comment.strip() else "")
     save_with_history(policy, actor=actor, reason=reason[:100])
@@ -131,7 +136,11 @@ def policy_approve(*, actor, policy: Policy, review_date=None) -> Policy:
         raise PermissionDenied
     policy = _fresh(policy)
     if policy.status not in (PolicyStatus.DRAFT, PolicyStatus.IN_REVIEW):
-        raise ServiceError(f"Version {policy.version} is {policy.get_status_display().lower()} already.", conflict=True)
+        raise ServiceError(
+            gettext("Version %(version)s is %(status)s already.")
+            % {"version": policy.version, "status": policy.get_status_display().lower()},
+            conflict=True,
+        )
     _require_content(policy)
     now = timezone.now()
     previous = Policy.objects.select_for_update().filter(
@@ -156,7 +165,11 @@ def policy_new_version(*, actor, policy: Policy) -> Policy:
     organisation = policy.organisation
     latest = _latest(organisation, policy.reference)
     if latest is not None and latest.is_editable:
-        raise ServiceError(f"Version {latest.version} is already being drafted; edit that one instead.", conflict=True)
+        raise ServiceError(
+            gettext("Version %(version)s is already being drafted; edit that one instead.")
+            % {"version": latest.version},
+            conflict=True,
+        )
     number = (
         Policy.objects.filter(organisation=organisation, reference=policy.reference).aggregate(n=Max("version"))["n"]
         or 0
@@ -185,7 +198,7 @@ def policy_retire(*, actor, policy: Policy, reason: str = "") -> Policy:
         raise PermissionDenied
     policy = _fresh(policy)
     if policy.status != PolicyStatus.APPROVED:
-        raise ServiceError("Only the approved version can be retired.", conflict=True)
+        raise ServiceError(gettext("Only the approved version can be retired."), conflict=True)
     policy.status = PolicyStatus.RETIRED
     policy.retired_at = timezone.now()
     save_with_history(policy, actor=actor, reason=("Retired" + (f": {reason.strip()}" if reason.strip() else ""))[:100])
@@ -198,6 +211,6 @@ def policy_delete(*, actor, policy: Policy) -> None:
     policy = _fresh(policy)
     if policy.status not in (PolicyStatus.DRAFT, PolicyStatus.IN_REVIEW):
         raise ServiceError(
-            "Approved and retired versions are kept as the record; they cannot be deleted.", conflict=True
+            gettext("Approved and retired versions are kept as the record; they cannot be deleted."), conflict=True
         )
     delete_with_history(policy, actor=actor, reason="Deleted")

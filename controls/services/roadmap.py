@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.services import (
     ServiceError,
@@ -30,10 +32,10 @@ ROADMAP_FIELDS = (
     "gap_kind",
 )
 GAP_TITLES = {
-    GapKind.NO_CONTROL: "Design and put in place a control for {identifier} {title}",
-    GapKind.NOT_IMPLEMENTED: "Finish implementing the control for {identifier} {title}",
-    GapKind.NO_EVIDENCE: "Collect evidence for {identifier} {title}",
-    GapKind.EVIDENCE_EXPIRED: "Renew the expired evidence for {identifier} {title}",
+    GapKind.NO_CONTROL: _("Design and put in place a control for %(identifier)s %(title)s"),
+    GapKind.NOT_IMPLEMENTED: _("Finish implementing the control for %(identifier)s %(title)s"),
+    GapKind.NO_EVIDENCE: _("Collect evidence for %(identifier)s %(title)s"),
+    GapKind.EVIDENCE_EXPIRED: _("Renew the expired evidence for %(identifier)s %(title)s"),
 }
 
 
@@ -44,7 +46,7 @@ def _pick(data: dict) -> dict:
 def _check(organisation, values: dict) -> None:
     requirement = values.get("requirement")
     if requirement is not None and requirement.organisation_id not in (None, organisation.pk):
-        raise ServiceError("Choose a requirement of the shipped frameworks or your own.", field="requirement")
+        raise ServiceError(gettext("Choose a requirement of the shipped frameworks or your own."), field="requirement")
 
 
 def _completion(values: dict, action: RoadmapAction | None = None) -> dict:
@@ -57,8 +59,8 @@ def _completion(values: dict, action: RoadmapAction | None = None) -> dict:
 
 
 def gap_title(requirement, gap_kind: str) -> str:
-    template = GAP_TITLES.get(gap_kind, "Close the gap for {identifier} {title}")
-    return template.format(identifier=requirement.identifier, title=requirement.title)[:200]
+    template = GAP_TITLES.get(gap_kind) or _("Close the gap for %(identifier)s %(title)s")
+    return (str(template) % {"identifier": requirement.identifier, "title": requirement.title})[:200]
 
 
 @transaction.atomic
@@ -68,7 +70,7 @@ def roadmap_action_create(*, actor, organisation, data: dict) -> RoadmapAction:
     if not (values.get("title") or "").strip():
         requirement = values.get("requirement")
         if requirement is None:
-            raise ServiceError("Give the action a title.", field="title")
+            raise ServiceError(gettext("Give the action a title."), field="title")
         values["title"] = gap_title(requirement, values.get("gap_kind") or "")
     check_reference_free(RoadmapAction, organisation, values.get("reference"))
     _check(organisation, values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aims.permissions import can
 from aims.services import (
@@ -67,9 +68,9 @@ def _clean_line_values(line: SoALine, values: dict) -> dict:
         reason = values.get("exclusion_reason", line.exclusion_reason)
         text = (values.get("exclusion_justification", line.exclusion_justification) or "").strip()
         if not reason:
-            errors["exclusion_reason"] = ["Choose why the control is excluded."]
+            errors["exclusion_reason"] = [gettext("Choose why the control is excluded.")]
         if not text:
-            errors["exclusion_justification"] = ["Explain why the control is not needed here."]
+            errors["exclusion_justification"] = [gettext("Explain why the control is not needed here.")]
         if errors:
             raise ServiceError(errors)
     elif applicable is True:
@@ -104,7 +105,8 @@ def soa_line_update(*, actor, line: SoALine, data: dict, controls=None) -> SoALi
         refused = [c.reference for c in touched if not can(actor, "change", c, organisation)]
         if refused:
             raise ServiceError(
-                "You may change the links of your own controls only, not of " + ", ".join(sorted(refused)) + ".",
+                gettext("You may change the links of your own controls only, not of %(controls)s.")
+                % {"controls": ", ".join(sorted(refused))},
                 field="controls",
             )
     if not changed:
@@ -138,15 +140,20 @@ def soa_approve(*, actor, soa: StatementOfApplicability, note: str = "") -> SoAV
     soa = StatementOfApplicability.objects.select_for_update().get(pk=soa.pk)
     if soa.status == SoAStatus.APPROVED:
         raise ServiceError(
-            f"Version {soa.version} is already approved; change a line to start the next version.", conflict=True
+            gettext("Version %(version)s is already approved; change a line to start the next version.")
+            % {"version": soa.version},
+            conflict=True,
         )
     soa_sync_lines(soa)
     rows = soa_rows(soa)
     problems = [(row.data["identifier"], problem) for row in rows for problem in line_problems(row.data)]
     if problems:
         listed = "; ".join(f"{identifier}: {problem}" for identifier, problem in problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise ServiceError(f"{len(problems)} line(s) need attention before approval — {listed}{more}")
+        more = gettext(" (and %(count)s more)") % {"count": len(problems) - 5} if len(problems) > 5 else ""
+        raise ServiceError(
+            gettext("%(count)s line(s) need attention before approval — %(listed)s%(more)s")
+            % {"count": len(problems), "listed": listed, "more": more}
+        )
     summary = soa_summary(rows)
     now = timezone.now()
     version = SoAVersion.objects.create(

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from controls.constants import (
     EvidenceState,
@@ -92,10 +93,14 @@ def soa_status_badge(status, label):
 @register.simple_tag
 def applicable_badge(applicable):
     if applicable is True:
-        return format_html('<span class="badge text-bg-success" data-applicable="yes">{}</span>', "Applicable")
+        return format_html('<span class="badge text-bg-success" data-applicable="yes">{}</span>', gettext("Applicable"))
     if applicable is False:
-        return format_html('<span class="badge text-bg-secondary" data-applicable="no">{}</span>', "Not applicable")
-    return format_html('<span class="badge text-bg-warning" data-applicable="undecided">{}</span>', "Not decided")
+        return format_html(
+            '<span class="badge text-bg-secondary" data-applicable="no">{}</span>', gettext("Not applicable")
+        )
+    return format_html(
+        '<span class="badge text-bg-warning" data-applicable="undecided">{}</span>', gettext("Not decided")
+    )
 
 
 @register.filter
