@@ -81,7 +81,8 @@ class IndexRow:
         if self.holding is not None:
             return self.holding.note
         if not self.has_holder:
-            return self.spec.pending_note or gettext("No register holds this yet.")
+            # The texts of the data file are translated when shown (governance/docindex_messages.py lists them).
+            return gettext(self.spec.pending_note) if self.spec.pending_note else gettext("No register holds this yet.")
         return gettext("Nothing recorded yet.")
 
     @property
