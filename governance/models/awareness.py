@@ -10,6 +10,7 @@ it is read (``governance.awareness``).
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,7 +56,7 @@ class AcknowledgementRequirement(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Acknowledgement of {self.policy_reference}"
+        return gettext("Acknowledgement of %(ref)s") % {"ref": self.policy_reference}
 
     @property
     def reference(self) -> str:
@@ -63,7 +64,7 @@ class AcknowledgementRequirement(OrganisationScopedModel):
 
     @property
     def name(self) -> str:
-        return "Acknowledgements"
+        return gettext("Acknowledgements")
 
     @property
     def membership_role_list(self) -> list[str]:
@@ -94,7 +95,7 @@ class Acknowledgement(OrganisationScopedModel):
         indexes = [models.Index(fields=["organisation", "member"])]
 
     def __str__(self) -> str:
-        return f"{self.member} acknowledged {self.policy}"
+        return gettext("%(member)s acknowledged %(policy)s") % {"member": self.member, "policy": self.policy}
 
     @property
     def reference(self) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -91,7 +92,7 @@ class RoleAssignment(OrganisationScopedModel):
         indexes = [models.Index(fields=["organisation", "member"]), models.Index(fields=["organisation", "end"])]
 
     def __str__(self) -> str:
-        return f"{self.member} as {self.role.name}"
+        return gettext("%(member)s as %(role)s") % {"member": self.member, "role": self.role.name}
 
     @property
     def reference(self) -> str:
