@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
     name = "governance"
-    verbose_name = "Leadership and support"
+    verbose_name = _("Leadership and support")
 
     def ready(self):
         from aims.crud import Tab, register_tab
@@ -18,7 +19,7 @@ class GovernanceConfig(AppConfig):
 
         register_tab(
             "controls.policy",
-            Tab("acknowledgements", "Acknowledgements", "governance/tabs/policy_acknowledgements.html"),
+            Tab("acknowledgements", _("Acknowledgements"), "governance/tabs/policy_acknowledgements.html"),
             policy_acknowledgements_tab,
             order=30,
         )
@@ -28,11 +29,13 @@ class GovernanceConfig(AppConfig):
         register_panel(objectives_panel, order=40)
         register_panel(competence_panel, order=41)
 
-        register_nav("dashboard", NavLink("Leadership view", "governance:leadership", "bar-chart-line"))
-        register_nav("controls", NavLink("Documented information", "governance:documented-information", "archive"))
-        register_nav("reviews", NavLink("Roles and RACI", "governance:aimsrole-list", "diagram-2"))
-        register_nav("reviews", NavLink("AI objectives", "governance:objective-list", "bullseye"))
-        register_nav("reviews", NavLink("Competence matrix", "governance:competence-matrix", "grid-3x3-gap"))
-        register_nav("reviews", NavLink("Training records", "governance:trainingrecord-list", "mortarboard"))
-        register_nav("reviews", NavLink("Policy acknowledgements", "governance:ackrequirement-list", "check2-circle"))
-        register_nav("reviews", NavLink("Communication plan", "governance:communication-list", "megaphone"))
+        register_nav("dashboard", NavLink(_("Leadership view"), "governance:leadership", "bar-chart-line"))
+        register_nav("controls", NavLink(_("Documented information"), "governance:documented-information", "archive"))
+        register_nav("reviews", NavLink(_("Roles and RACI"), "governance:aimsrole-list", "diagram-2"))
+        register_nav("reviews", NavLink(_("AI objectives"), "governance:objective-list", "bullseye"))
+        register_nav("reviews", NavLink(_("Competence matrix"), "governance:competence-matrix", "grid-3x3-gap"))
+        register_nav("reviews", NavLink(_("Training records"), "governance:trainingrecord-list", "mortarboard"))
+        register_nav(
+            "reviews", NavLink(_("Policy acknowledgements"), "governance:ackrequirement-list", "check2-circle")
+        )
+        register_nav("reviews", NavLink(_("Communication plan"), "governance:communication-list", "megaphone"))

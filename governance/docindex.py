@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import yaml
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "documented_information.yaml"
 
@@ -54,7 +56,7 @@ class State:
     MISSING = "missing"
 
 
-STATE_LABELS = {State.HELD: "Held", State.INCOMPLETE: "Not approved yet", State.MISSING: "Missing"}
+STATE_LABELS = {State.HELD: _("Held"), State.INCOMPLETE: _("Not approved yet"), State.MISSING: _("Missing")}
 
 
 @dataclass
@@ -79,8 +81,9 @@ class IndexRow:
         if self.holding is not None:
             return self.holding.note
         if not self.has_holder:
-            return self.spec.pending_note or "No register holds this yet."
-        return "Nothing recorded yet."
+            # The texts of the data file are translated when shown (governance/docindex_messages.py lists them).
+            return gettext(self.spec.pending_note) if self.spec.pending_note else gettext("No register holds this yet.")
+        return gettext("Nothing recorded yet.")
 
     @property
     def date(self) -> dt.date | None:

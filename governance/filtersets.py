@@ -5,6 +5,8 @@ import datetime as dt
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -67,11 +69,11 @@ def _active_q(prefix: str = "") -> Q:
 
 
 class AimsRoleFilterSet(OrganisationFilterSet):
-    holder = MemberFilter(queryset=_members, method="filter_holder", label="Held by")
-    reports_performance = YesNoFilter(label="Reports performance")
-    receives_concerns = YesNoFilter(label="Receives concerns")
-    is_active = YesNoFilter(label="In use")
-    vacant = YesNoFilter(method="filter_vacant", label="Nobody holds it")
+    holder = MemberFilter(queryset=_members, method="filter_holder", label=_("Held by"))
+    reports_performance = YesNoFilter(label=_("Reports performance"))
+    receives_concerns = YesNoFilter(label=_("Receives concerns"))
+    is_active = YesNoFilter(label=_("In use"))
+    vacant = YesNoFilter(method="filter_vacant", label=_("Nobody holds it"))
 
     class Meta:
         model = AimsRole
@@ -93,9 +95,9 @@ class AimsRoleFilterSet(OrganisationFilterSet):
 
 
 class RoleAssignmentFilterSet(OrganisationFilterSet):
-    role = django_filters.ModelChoiceFilter(queryset=_records(AimsRole))
-    member = django_filters.ModelChoiceFilter(queryset=_members)
-    current = YesNoFilter(method="filter_current", label="In force today")
+    role = django_filters.ModelChoiceFilter(queryset=_records(AimsRole), label=_("Role"))
+    member = django_filters.ModelChoiceFilter(queryset=_members, label=_("Member"))
+    current = YesNoFilter(method="filter_current", label=_("In force today"))
 
     class Meta:
         model = RoleAssignment
@@ -110,9 +112,9 @@ class RoleAssignmentFilterSet(OrganisationFilterSet):
 
 
 class RaciEntryFilterSet(OrganisationFilterSet):
-    role = django_filters.ModelChoiceFilter(queryset=_records(AimsRole))
-    process = django_filters.ChoiceFilter(choices=AimsProcess.choices)
-    code = django_filters.ChoiceFilter(choices=Raci.choices, label="Part")
+    role = django_filters.ModelChoiceFilter(queryset=_records(AimsRole), label=_("Role"))
+    process = django_filters.ChoiceFilter(choices=AimsProcess.choices, label=_("Process"))
+    code = django_filters.ChoiceFilter(choices=Raci.choices, label=_("Part"))
 
     class Meta:
         model = RaciEntry
@@ -120,11 +122,11 @@ class RaciEntryFilterSet(OrganisationFilterSet):
 
 
 class ObjectiveFilterSet(OrganisationFilterSet):
-    status = django_filters.ChoiceFilter(choices=ObjectiveStatus.choices)
-    annex_c_objective = django_filters.ChoiceFilter(choices=annex_c.objective_choices, label="Annex C objective")
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
-    overdue = YesNoFilter(method="filter_overdue", label="Past its deadline")
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="Deadline by")
+    status = django_filters.ChoiceFilter(choices=ObjectiveStatus.choices, label=_("Status"))
+    annex_c_objective = django_filters.ChoiceFilter(choices=annex_c.objective_choices, label=_("Annex C objective"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("Past its deadline"))
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Deadline by"))
 
     class Meta:
         model = Objective
@@ -141,7 +143,7 @@ class ObjectiveFilterSet(OrganisationFilterSet):
 
 class CompetenceFilterSet(OrganisationFilterSet):
     role = django_filters.ModelChoiceFilter(
-        queryset=_records(AimsRole), field_name="roles", method="filter_role", label="Required for"
+        queryset=_records(AimsRole), field_name="roles", method="filter_role", label=_("Required for")
     )
 
     class Meta:
@@ -158,9 +160,9 @@ class CompetenceFilterSet(OrganisationFilterSet):
 
 
 class TrainingCourseFilterSet(OrganisationFilterSet):
-    delivery = django_filters.ChoiceFilter(choices=Delivery.choices)
-    competence = RecordFilter(queryset=_records(Competence), method="filter_competence", label="Gives competence")
-    is_active = YesNoFilter(label="Offered")
+    delivery = django_filters.ChoiceFilter(choices=Delivery.choices, label=_("Delivery"))
+    competence = RecordFilter(queryset=_records(Competence), method="filter_competence", label=_("Gives competence"))
+    is_active = YesNoFilter(label=_("Offered"))
 
     class Meta:
         model = TrainingCourse
@@ -176,12 +178,14 @@ class TrainingCourseFilterSet(OrganisationFilterSet):
 
 
 class TrainingRecordFilterSet(OrganisationFilterSet):
-    member = django_filters.ModelChoiceFilter(queryset=_members)
-    course = django_filters.ModelChoiceFilter(queryset=_records(TrainingCourse))
-    result = django_filters.ChoiceFilter(choices=TrainingResult.choices)
-    expired = YesNoFilter(method="filter_expired", label="Expired")
-    expiring = YesNoFilter(method="filter_expiring", label=f"Expires within {EXPIRING_DAYS} days")
-    completed_after = django_filters.DateFilter(field_name="completed_on", lookup_expr="gte", label="Completed from")
+    member = django_filters.ModelChoiceFilter(queryset=_members, label=_("Member"))
+    course = django_filters.ModelChoiceFilter(queryset=_records(TrainingCourse), label=_("Course"))
+    result = django_filters.ChoiceFilter(choices=TrainingResult.choices, label=_("Result"))
+    expired = YesNoFilter(method="filter_expired", label=_("Expired"))
+    expiring = YesNoFilter(
+        method="filter_expiring", label=format_lazy(_("Expires within {days} days"), days=EXPIRING_DAYS)
+    )
+    completed_after = django_filters.DateFilter(field_name="completed_on", lookup_expr="gte", label=_("Completed from"))
 
     class Meta:
         model = TrainingRecord
@@ -211,11 +215,11 @@ class TrainingRecordFilterSet(OrganisationFilterSet):
 
 
 class CommunicationFilterSet(OrganisationFilterSet):
-    audience_kind = django_filters.ChoiceFilter(choices=AudienceKind.choices, label="Audience")
-    frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label="How often")
-    channel = django_filters.ChoiceFilter(choices=Channel.choices)
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="By whom")
-    overdue = YesNoFilter(method="filter_overdue", label="Overdue")
+    audience_kind = django_filters.ChoiceFilter(choices=AudienceKind.choices, label=_("Audience"))
+    frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("How often"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("By whom"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = Communication

@@ -1,6 +1,7 @@
 """Forms of the governance pages. They parse and check input; the services apply the rules."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from aims.roles import Role
@@ -25,9 +26,9 @@ def _rows(n: int) -> forms.Textarea:
 
 class AimsRoleForm(OrganisationModelForm):
     fieldsets = [
-        ("Role", ["reference", "name", "purpose", "reports_to", "is_active"]),
-        ("Responsibilities and authorities", ["responsibilities", "authorities"]),
-        ("Reporting (clause 5.3, A.3.3)", ["reports_performance", "receives_concerns", "concern_channel"]),
+        (_("Role"), ["reference", "name", "purpose", "reports_to", "is_active"]),
+        (_("Responsibilities and authorities"), ["responsibilities", "authorities"]),
+        (_("Reporting (clause 5.3, A.3.3)"), ["reports_performance", "receives_concerns", "concern_channel"]),
     ]
 
     class Meta:
@@ -50,7 +51,15 @@ class AimsRoleForm(OrganisationModelForm):
             "authorities": _rows(4),
             "concern_channel": _rows(3),
         }
-        help_texts = {"concern_channel": "Required when the role receives concerns."}
+        # Fields without a verbose name of their own (a model change would need a migration) are labelled here.
+        labels = {
+            "name": _("Name"),
+            "purpose": _("Purpose"),
+            "reports_to": _("Reports to"),
+            "responsibilities": _("Responsibilities"),
+            "authorities": _("Authorities"),
+        }
+        help_texts = {"concern_channel": _("Required when the role receives concerns.")}
 
 
 class RoleAssignForm(OrganisationModelForm):
@@ -60,7 +69,7 @@ class RoleAssignForm(OrganisationModelForm):
         model = RoleAssignment
         fields = ["member", "start", "end", "note"]
         widgets = {"start": DATE, "end": DATE}
-        labels = {"member": "Member", "start": "From", "end": "To"}
+        labels = {"member": _("Member"), "start": _("From"), "end": _("To"), "note": _("Note")}
 
 
 class RoleAssignmentForm(OrganisationModelForm):
@@ -70,10 +79,11 @@ class RoleAssignmentForm(OrganisationModelForm):
         model = RoleAssignment
         fields = ["start", "end", "note"]
         widgets = {"start": DATE, "end": DATE}
+        labels = {"note": _("Note")}
 
 
 class EndAssignmentForm(forms.Form):
-    end = forms.DateField(label="Last day in the role", required=False, widget=DATE)
+    end = forms.DateField(label=_("Last day in the role"), required=False, widget=DATE)
 
 
 class RaciForm(forms.Form):
@@ -91,7 +101,7 @@ class RaciForm(forms.Form):
                 self.fields[name] = forms.ChoiceField(
                     choices=choices,
                     required=False,
-                    label=f"{role.name} in {label}",
+                    label=_("%(role)s in %(process)s") % {"role": role.name, "process": label},
                     initial=current.get((role.pk, process), ""),
                 )
                 cells.append(name)
@@ -102,7 +112,7 @@ class RaciForm(forms.Form):
         by_pk = {str(role.pk): role for role in self.roles}
         result = {}
         for name, value in self.cleaned_data.items():
-            process, _, role_pk = name.partition("__")
+            process, __, role_pk = name.partition("__")
             result[(by_pk[role_pk], process)] = value or ""
         return result
 
@@ -113,9 +123,9 @@ class RaciForm(forms.Form):
 
 class ObjectiveForm(OrganisationModelForm):
     fieldsets = [
-        ("Objective", ["reference", "title", "annex_c_objective", "owner", "description"]),
-        ("Measure and target", ["measure", "unit", "direction", "baseline", "target", "start", "deadline"]),
-        ("Plan (clause 6.2)", ["resources", "plan", "evaluation"]),
+        (_("Objective"), ["reference", "title", "annex_c_objective", "owner", "description"]),
+        (_("Measure and target"), ["measure", "unit", "direction", "baseline", "target", "start", "deadline"]),
+        (_("Plan (clause 6.2)"), ["resources", "plan", "evaluation"]),
     ]
 
     class Meta:
@@ -145,23 +155,35 @@ class ObjectiveForm(OrganisationModelForm):
             "start": DATE,
             "deadline": DATE,
         }
+        labels = {
+            "description": _("Description"),
+            "measure": _("Measure"),
+            "unit": _("Unit"),
+            "direction": _("Direction"),
+            "baseline": _("Baseline"),
+            "target": _("Target"),
+            "deadline": _("Deadline"),
+            "resources": _("Resources"),
+        }
         help_texts = {
-            "measure": "Needed before approval, with the target, deadline and owner. Once the KPI register exists "
-            "an objective will link to a KPI.",
+            "measure": _(
+                "Needed before approval, with the target, deadline and owner. Once the KPI register exists "
+                "an objective will link to a KPI."
+            ),
         }
 
 
 class ObjectiveValueForm(forms.Form):
-    value = forms.DecimalField(label="Measured value", max_digits=14, decimal_places=2)
-    measured_on = forms.DateField(label="Measured on", required=False, widget=DATE)
-    note = forms.CharField(label="Note", required=False, max_length=60)
+    value = forms.DecimalField(label=_("Measured value"), max_digits=14, decimal_places=2)
+    measured_on = forms.DateField(label=_("Measured on"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, max_length=60)
 
 
 class ObjectiveCloseForm(forms.Form):
     status = forms.ChoiceField(
-        label="Outcome", choices=[(s.value, s.label) for s in ObjectiveStatus if s in CLOSED_OBJECTIVE_STATUSES]
+        label=_("Outcome"), choices=[(s.value, s.label) for s in ObjectiveStatus if s in CLOSED_OBJECTIVE_STATUSES]
     )
-    note = forms.CharField(label="How the result was evaluated", widget=_rows(3))
+    note = forms.CharField(label=_("How the result was evaluated"), widget=_rows(3))
 
 
 class CompetenceForm(OrganisationModelForm):
@@ -169,12 +191,13 @@ class CompetenceForm(OrganisationModelForm):
         model = Competence
         fields = ["reference", "name", "description", "roles"]
         widgets = {"description": _rows(3), "roles": forms.CheckboxSelectMultiple}
+        labels = {"name": _("Name"), "description": _("Description")}
 
 
 class TrainingCourseForm(OrganisationModelForm):
     fieldsets = [
-        ("Course", ["reference", "title", "provider", "delivery", "owner", "is_active"]),
-        ("What it gives", ["competences", "validity_months", "description"]),
+        (_("Course"), ["reference", "title", "provider", "delivery", "owner", "is_active"]),
+        (_("What it gives"), ["competences", "validity_months", "description"]),
     ]
 
     class Meta:
@@ -191,19 +214,26 @@ class TrainingCourseForm(OrganisationModelForm):
             "description",
         ]
         widgets = {"description": _rows(3), "competences": forms.CheckboxSelectMultiple}
-        labels = {"owner": "Coordinator"}
+        labels = {
+            "owner": _("Coordinator"),
+            "title": _("Title"),
+            "provider": _("Provider"),
+            "delivery": _("Delivery"),
+            "competences": _("Competences"),
+            "description": _("Description"),
+        }
 
 
 class TrainingRecordForm(OrganisationModelForm):
     certificate_file = forms.FileField(
-        label="Upload the certificate",
+        label=_("Upload the certificate"),
         required=False,
-        help_text="Stored in the evidence register with its SHA-256. PDF, PNG, JPEG, Word, Excel, CSV or text.",
+        help_text=_("Stored in the evidence register with its SHA-256. PDF, PNG, JPEG, Word, Excel, CSV or text."),
     )
 
     fieldsets = [
-        ("Training", ["reference", "member", "course", "completed_on", "result", "score", "expires_on"]),
-        ("Certificate and notes", ["certificate_file", "certificate", "notes"]),
+        (_("Training"), ["reference", "member", "course", "completed_on", "result", "score", "expires_on"]),
+        (_("Certificate and notes"), ["certificate_file", "certificate", "notes"]),
     ]
 
     class Meta:
@@ -220,7 +250,16 @@ class TrainingRecordForm(OrganisationModelForm):
             "notes",
         ]
         widgets = {"completed_on": DATE, "expires_on": DATE, "notes": _rows(2)}
-        labels = {"certificate": "Or choose existing evidence"}
+        labels = {
+            "certificate": _("Or choose existing evidence"),
+            "member": _("Member"),
+            "course": _("Course"),
+            "completed_on": _("Completed on"),
+            "result": _("Result"),
+            "score": _("Score"),
+            "expires_on": _("Expires on"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args, only_member=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,9 +278,9 @@ class TrainingRecordForm(OrganisationModelForm):
 
 class CommunicationForm(OrganisationModelForm):
     fieldsets = [
-        ("What", ["reference", "topic", "description"]),
-        ("To whom", ["audience_kind", "audience", "interested_parties"]),
-        ("When, how and by whom", ["frequency", "timing", "channel", "owner", "last_done", "next_due"]),
+        (_("What"), ["reference", "topic", "description"]),
+        (_("To whom"), ["audience_kind", "audience", "interested_parties"]),
+        (_("When, how and by whom"), ["frequency", "timing", "channel", "owner", "last_done", "next_due"]),
     ]
 
     class Meta:
@@ -266,19 +305,26 @@ class CommunicationForm(OrganisationModelForm):
             "next_due": DATE,
             "interested_parties": forms.SelectMultiple(attrs={"size": 5}),
         }
-        labels = {"owner": "By whom"}
+        labels = {
+            "owner": _("By whom"),
+            "description": _("Description"),
+            "interested_parties": _("Interested parties"),
+            "channel": _("Channel"),
+            "last_done": _("Last done"),
+            "next_due": _("Next due"),
+        }
 
 
 class AcknowledgementRequirementForm(OrganisationModelForm):
     """Which policy, and the AIMS roles and access roles whose members must acknowledge it."""
 
-    policy_reference = forms.ChoiceField(label="Policy")
+    policy_reference = forms.ChoiceField(label=_("Policy"))
     membership_roles = forms.MultipleChoiceField(
-        label="Members with access roles",
+        label=_("Members with access roles"),
         choices=Role.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Every member with one of these access roles must acknowledge.",
+        help_text=_("Every member with one of these access roles must acknowledge."),
     )
 
     class Meta:
@@ -314,5 +360,5 @@ def policy_choices(organisation) -> list[tuple[str, str]]:
 
 
 class CommunicationDoneForm(forms.Form):
-    done_on = forms.DateField(label="Done on", required=False, widget=DATE)
-    note = forms.CharField(label="Note", required=False, max_length=80)
+    done_on = forms.DateField(label=_("Done on"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, max_length=80)

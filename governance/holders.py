@@ -6,6 +6,8 @@ Each holder runs one or two queries and returns ``Holding`` or None (missing).
 
 from django.db.models import Count, Max, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.docindex import Holding, register_holder
 
@@ -29,16 +31,19 @@ def scope_holding(organisation):
     approved = scopes.filter(status=ScopeStatus.APPROVED).first()
     if approved is not None:
         return Holding(
-            "AIMS scope", _url("registry:scope-detail", approved.pk), _version(approved.version), approved.approved_at
+            _("AIMS scope"),
+            _url("registry:scope-detail", approved.pk),
+            _version(approved.version),
+            approved.approved_at,
         )
     draft = scopes.filter(status=ScopeStatus.DRAFT).first()
     if draft is not None:
         return Holding(
-            "AIMS scope (draft)",
+            _("AIMS scope (draft)"),
             _url("registry:scope-detail", draft.pk),
             _version(draft.version),
             draft.updated_at,
-            note="A draft exists; no version has been approved.",
+            note=_("A draft exists; no version has been approved."),
             complete=False,
         )
     return None
@@ -59,7 +64,7 @@ def ai_policy_holding(organisation):
             _policy_url(draft),
             _version(draft.version),
             draft.updated_at,
-            note="Drafted but not approved yet.",
+            note=_("Drafted but not approved yet."),
             complete=False,
         )
     return None
@@ -91,20 +96,21 @@ def soa_holding(organisation):
     version = SoAVersion.objects.filter(organisation=organisation).order_by("-version").first()
     if version is not None:
         return Holding(
-            "Statement of Applicability",
+            _("Statement of Applicability"),
             _url("controls:soaversion-detail", version.pk) or _url("controls:soa"),
             _version(version.version),
             version.approved_at,
-            note=f"{version.applicable_count} controls applicable, {version.excluded_count} excluded.",
+            note=_("%(applicable)s controls applicable, %(excluded)s excluded.")
+            % {"applicable": version.applicable_count, "excluded": version.excluded_count},
         )
     soa = StatementOfApplicability.objects.filter(organisation=organisation).first()
     if soa is not None:
         return Holding(
-            "Statement of Applicability (draft)",
+            _("Statement of Applicability (draft)"),
             _url("controls:soa"),
             _version(soa.version),
             soa.updated_at,
-            note="Being drafted; no version has been approved.",
+            note=_("Being drafted; no version has been approved."),
             complete=False,
         )
     return None
@@ -127,8 +133,8 @@ def impact_process_holding(organisation):
     if holding is None:
         return None
     return holding._replace(
-        label=f"{holding.label} (method section)",
-        note="The impact assessment register follows the risk criteria; no procedure is mapped to 6.1.4.",
+        label=_("%(label)s (method section)") % {"label": holding.label},
+        note=_("The impact assessment register follows the risk criteria; no procedure is mapped to 6.1.4."),
     )
 
 
@@ -145,12 +151,17 @@ def objectives_holding(organisation):
         return None
     approved = totals["approved"]
     return Holding(
-        f"{totals['total']} AI objective{'s' if totals['total'] != 1 else ''} ({approved} approved)",
+        ngettext(
+            "%(count)d AI objective (%(approved)d approved)",
+            "%(count)d AI objectives (%(approved)d approved)",
+            totals["total"],
+        )
+        % {"count": totals["total"], "approved": approved},
         _url("governance:objective-list"),
         "",
         totals["latest"],
         complete=approved > 0,
-        note="" if approved else "No objective has been approved yet.",
+        note="" if approved else _("No objective has been approved yet."),
     )
 
 
@@ -163,7 +174,12 @@ def competence_holding(organisation):
     if not totals["total"]:
         return None
     return Holding(
-        f"{totals['total']} training record{'s' if totals['total'] != 1 else ''} and the competence matrix",
+        ngettext(
+            "%(count)d training record and the competence matrix",
+            "%(count)d training records and the competence matrix",
+            totals["total"],
+        )
+        % {"count": totals["total"]},
         _url("governance:competence-matrix"),
         "",
         totals["latest"],
@@ -182,12 +198,17 @@ def operational_control_holding(organisation):
     if not totals["total"]:
         return None
     return Holding(
-        f"{totals['total']} controls ({totals['implemented']} implemented)",
+        ngettext(
+            "%(count)d control (%(implemented)d implemented)",
+            "%(count)d controls (%(implemented)d implemented)",
+            totals["total"],
+        )
+        % {"count": totals["total"], "implemented": totals["implemented"]},
         _url("controls:control-list"),
         "",
         totals["latest"],
         complete=totals["implemented"] > 0,
-        note="" if totals["implemented"] else "No control is implemented yet.",
+        note="" if totals["implemented"] else _("No control is implemented yet."),
     )
 
 
@@ -209,7 +230,7 @@ def risk_assessment_results_holding(organisation):
         _url("risk:assessment-detail", assessment.pk),
         assessment.get_status_display(),
         assessment.assessment_date,
-        note="The latest completed assessment; earlier ones are in the register.",
+        note=_("The latest completed assessment; earlier ones are in the register."),
     )
 
 
@@ -223,7 +244,12 @@ def risk_treatment_results_holding(organisation):
     if not totals["done"]:
         return None
     return Holding(
-        f"{totals['done']} of {totals['total']} treatment actions done",
+        ngettext(
+            "%(done)d of %(count)d treatment action done",
+            "%(done)d of %(count)d treatment actions done",
+            totals["total"],
+        )
+        % {"done": totals["done"], "count": totals["total"]},
         _url("risk:treatmentaction-list") + "?status=done",
         "",
         totals["latest"],
@@ -240,7 +266,8 @@ def impact_results_holding(organisation):
     if not totals["total"]:
         return None
     return Holding(
-        f"{totals['total']} approved impact assessment{'s' if totals['total'] != 1 else ''}",
+        ngettext("%(count)d approved impact assessment", "%(count)d approved impact assessments", totals["total"])
+        % {"count": totals["total"]},
         _url("risk:impact-list"),
         "",
         totals["latest"],

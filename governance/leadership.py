@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from governance import docindex
 from governance.models import AimsRole, Communication, Objective
@@ -25,7 +26,7 @@ REVIEW_ITEMS = ("management_review", "audit_programme", "monitoring_results", "n
 
 @dataclass
 class OverdueLine:
-    label: str
+    label: str  # with the count: "2 AI objectives past the deadline"
     count: int
     url: str
 
@@ -46,10 +47,6 @@ class Leadership:
     @property
     def overdue_total(self) -> int:
         return sum(line.count for line in self.overdue)
-
-
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"
 
 
 def _policy_review_overdue(organisation, today: dt.date) -> bool:
@@ -82,17 +79,26 @@ def leadership_view(*, user, organisation, today: dt.date | None = None) -> Lead
     communications = Communication.objects.visible_to(user, organisation).overdue(today).count()
     overdue = [
         OverdueLine(
-            f"risk treatment action{_s(actions)} past the due date",
+            ngettext(
+                "%(count)d risk treatment action past the due date",
+                "%(count)d risk treatment actions past the due date",
+                actions,
+            )
+            % {"count": actions},
             actions,
             reverse("risk:treatmentaction-list") + "?overdue=true",
         ),
         OverdueLine(
-            f"AI objective{_s(objectives)} past the deadline",
+            ngettext(
+                "%(count)d AI objective past the deadline", "%(count)d AI objectives past the deadline", objectives
+            )
+            % {"count": objectives},
             objectives,
             reverse("governance:objective-list") + "?overdue=true",
         ),
         OverdueLine(
-            f"communication{_s(communications)} overdue",
+            ngettext("%(count)d communication overdue", "%(count)d communications overdue", communications)
+            % {"count": communications},
             communications,
             reverse("governance:communication-list") + "?overdue=true",
         ),

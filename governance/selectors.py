@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from governance.constants import EXPIRING_DAYS, AimsProcess, CompetenceState, ObjectiveStatus, Raci
 from governance.models import (
@@ -222,9 +223,9 @@ class RaciRow:
     def problems(self) -> list[str]:
         problems = []
         if self.accountable == 0:
-            problems.append("no role is accountable")
+            problems.append(gettext("no role is accountable"))
         if self.responsible == 0:
-            problems.append("no role is responsible")
+            problems.append(gettext("no role is responsible"))
         return problems
 
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -61,7 +63,7 @@ class AcknowledgementListView(RequirementMixin, OrganisationViewMixin, TemplateV
         waiting = [s for s in statuses if any(line.member.pk == request.user.pk and not line.done for line in s.lines)]
         context = {
             **self.common_context(),
-            "title": "Policy acknowledgements",
+            "title": gettext("Policy acknowledgements"),
             "statuses": statuses,
             "waiting": waiting,
             "export_formats": EXPORT_FORMATS,
@@ -72,8 +74,8 @@ class AcknowledgementListView(RequirementMixin, OrganisationViewMixin, TemplateV
 class AcknowledgementDetailView(RequirementMixin, FormsDetailView):
     template_name = "governance/ackrequirement_detail.html"
     tabs = [
-        Tab("status", "Who has acknowledged", "governance/tabs/ack_status.html"),
-        Tab("settings", "Who must", "governance/tabs/ack_settings.html"),
+        Tab("status", _("Who has acknowledged"), "governance/tabs/ack_status.html"),
+        Tab("settings", _("Who must"), "governance/tabs/ack_settings.html"),
     ]
 
     def page_context(self, obj) -> dict:
@@ -117,7 +119,10 @@ class AcknowledgeView(RequirementMixin, OrganisationViewMixin, View):
             requirements=AcknowledgementRequirement.objects.filter(pk=requirement.pk),
         )[0]
         if status.policy is None:
-            messages.error(request, f"{requirement.policy_reference} has no approved version to acknowledge.")
+            messages.error(
+                request,
+                gettext("%(ref)s has no approved version to acknowledge.") % {"ref": requirement.policy_reference},
+            )
         else:
             try:
                 with transaction.atomic():
@@ -125,7 +130,10 @@ class AcknowledgeView(RequirementMixin, OrganisationViewMixin, View):
             except ServiceError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                messages.success(request, f"Thank you: your acknowledgement of {status.policy} is recorded.")
+                messages.success(
+                    request,
+                    gettext("Thank you: your acknowledgement of %(policy)s is recorded.") % {"policy": status.policy},
+                )
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
             target = self.url("detail", requirement.pk)
@@ -138,7 +146,7 @@ def waiting_panel(request):
     if not waiting:
         return None
     return {
-        "title": "Policies to acknowledge",
+        "title": gettext("Policies to acknowledge"),
         "template": "governance/panels/waiting.html",
         "context": {"waiting": waiting},
     }

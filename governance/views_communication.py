@@ -1,5 +1,8 @@
 """Pages of the communication plan (clause 7.4). Thin: forms parse, services decide."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from aims.crud import Column, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
 from governance import services
 from governance.filtersets import CommunicationFilterSet
@@ -32,24 +35,24 @@ class CommunicationMixin:
 
 
 class CommunicationListView(CommunicationMixin, RegisterListView):
-    title = "Communication plan"
+    title = _("Communication plan")
     filterset_class = CommunicationFilterSet
     export_fields = COMMUNICATION_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("topic", "What", sort="topic", template="registry/cells/name.html"),
-        Column("audience", "To whom", sort="audience", template="governance/cells/audience.html"),
-        Column("frequency", "How often", sort="frequency", template="governance/cells/frequency.html"),
-        Column("channel", "Channel", sort="channel", template="governance/cells/choice.html"),
-        Column("owner", "By whom", sort="owner__username"),
-        Column("last_done", "Last done", sort="last_done", template="governance/cells/date.html"),
-        Column("next_due", "Next due", sort="next_due", template="governance/cells/next_due.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("topic", _("What"), sort="topic", template="registry/cells/name.html"),
+        Column("audience", _("To whom"), sort="audience", template="governance/cells/audience.html"),
+        Column("frequency", _("How often"), sort="frequency", template="governance/cells/frequency.html"),
+        Column("channel", _("Channel"), sort="channel", template="governance/cells/choice.html"),
+        Column("owner", _("By whom"), sort="owner__username"),
+        Column("last_done", _("Last done"), sort="last_done", template="governance/cells/date.html"),
+        Column("next_due", _("Next due"), sort="next_due", template="governance/cells/next_due.html"),
     ]
 
 
 class CommunicationDetailView(CommunicationMixin, FormsDetailView):
     template_name = "governance/communication_detail.html"
-    tabs = [Tab("overview", "Overview", "governance/tabs/communication_overview.html")]
+    tabs = [Tab("overview", _("Overview"), "governance/tabs/communication_overview.html")]
 
     def page_context(self, obj) -> dict:
         return {"done_form": CommunicationDoneForm()}
@@ -84,4 +87,7 @@ class CommunicationDoneView(CommunicationMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"{obj.reference} recorded as done on {result.last_done:%Y-%m-%d}."
+        return gettext("%(ref)s recorded as done on %(date)s.") % {
+            "ref": obj.reference,
+            "date": f"{result.last_done:%Y-%m-%d}",
+        }

@@ -4,6 +4,7 @@ matrix with its gaps. Thin: forms parse, services decide, selectors read."""
 import uuid
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from aims.crud import (
@@ -69,20 +70,20 @@ class CompetenceMixin:
 
 
 class CompetenceListView(CompetenceMixin, RegisterListView):
-    title = "Competences"
+    title = _("Competences")
     filterset_class = CompetenceFilterSet
     export_fields = COMPETENCE_EXPORT
     template_name = "governance/competence_list.html"
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("name", "Competence", sort="name", template="registry/cells/name.html"),
-        Column("roles", "Required for", template="governance/cells/competence_roles.html"),
-        Column("courses", "Courses giving it", template="governance/cells/competence_courses.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("name", _("Competence"), sort="name", template="registry/cells/name.html"),
+        Column("roles", _("Required for"), template="governance/cells/competence_roles.html"),
+        Column("courses", _("Courses giving it"), template="governance/cells/competence_courses.html"),
     ]
 
 
 class CompetenceDetailView(CompetenceMixin, RegisterDetailView):
-    tabs = [Tab("overview", "Overview", "governance/tabs/competence_overview.html")]
+    tabs = [Tab("overview", _("Overview"), "governance/tabs/competence_overview.html")]
 
 
 class CompetenceFormView(CompetenceMixin, RegisterFormView):
@@ -109,24 +110,24 @@ class CourseMixin:
 
 
 class CourseListView(CourseMixin, RegisterListView):
-    title = "Training courses"
+    title = _("Training courses")
     filterset_class = TrainingCourseFilterSet
     export_fields = COURSE_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("title", "Course", sort="title", template="registry/cells/name.html"),
-        Column("provider", "Provider", sort="provider"),
-        Column("delivery", "Delivery", sort="delivery", template="governance/cells/choice.html"),
-        Column("competences", "Gives", template="governance/cells/course_competences.html"),
-        Column("validity_months", "Valid for", sort="validity_months", template="governance/cells/validity.html"),
-        Column("is_active", "Offered", sort="is_active", template="governance/cells/yes_no.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("title", _("Course"), sort="title", template="registry/cells/name.html"),
+        Column("provider", _("Provider"), sort="provider"),
+        Column("delivery", _("Delivery"), sort="delivery", template="governance/cells/choice.html"),
+        Column("competences", _("Gives"), template="governance/cells/course_competences.html"),
+        Column("validity_months", _("Valid for"), sort="validity_months", template="governance/cells/validity.html"),
+        Column("is_active", _("Offered"), sort="is_active", template="governance/cells/yes_no.html"),
     ]
 
 
 class CourseDetailView(CourseMixin, RegisterDetailView):
     tabs = [
-        Tab("overview", "Overview", "governance/tabs/course_overview.html"),
-        Tab("records", "Training records", "governance/tabs/course_records.html"),
+        Tab("overview", _("Overview"), "governance/tabs/course_overview.html"),
+        Tab("records", _("Training records"), "governance/tabs/course_records.html"),
     ]
 
     def tab_context(self, obj, tab_key):
@@ -161,22 +162,22 @@ class TrainingRecordMixin:
 
 
 class TrainingRecordListView(TrainingRecordMixin, RegisterListView):
-    title = "Training records"
+    title = _("Training records")
     filterset_class = TrainingRecordFilterSet
     export_fields = TRAINING_EXPORT
     default_ordering = "-completed_on"
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("member", "Member", sort="member__username", template="governance/cells/member.html"),
-        Column("course", "Course", sort="course__reference", template="governance/cells/record_course.html"),
-        Column("completed_on", "Completed", sort="completed_on", template="governance/cells/date.html"),
-        Column("result", "Result", sort="result", template="governance/cells/training_result.html"),
-        Column("expires_on", "Expires", sort="expires_on", template="governance/cells/expires.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("member", _("Member"), sort="member__username", template="governance/cells/member.html"),
+        Column("course", _("Course"), sort="course__reference", template="governance/cells/record_course.html"),
+        Column("completed_on", _("Completed"), sort="completed_on", template="governance/cells/date.html"),
+        Column("result", _("Result"), sort="result", template="governance/cells/training_result.html"),
+        Column("expires_on", _("Expires"), sort="expires_on", template="governance/cells/expires.html"),
     ]
 
 
 class TrainingRecordDetailView(TrainingRecordMixin, RegisterDetailView):
-    tabs = [Tab("overview", "Overview", "governance/tabs/trainingrecord_overview.html")]
+    tabs = [Tab("overview", _("Overview"), "governance/tabs/trainingrecord_overview.html")]
 
 
 class TrainingRecordFormView(TrainingRecordMixin, RegisterFormView):

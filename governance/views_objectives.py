@@ -1,6 +1,9 @@
 """Pages of the AI objectives (clause 6.2): the register with progress, an objective with its measure, plan and
 history, and its approval, measurements and closure. Thin: forms parse, services decide."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from aims.crud import Column, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
 from governance import services
 from governance.constants import CLOSED_OBJECTIVE_STATUSES, ObjectiveStatus
@@ -45,18 +48,18 @@ class ObjectiveMixin:
 
 
 class ObjectiveListView(ObjectiveMixin, RegisterListView):
-    title = "AI objectives"
+    title = _("AI objectives")
     filterset_class = ObjectiveFilterSet
     export_fields = OBJECTIVE_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("title", "Objective", sort="title", template="registry/cells/name.html"),
-        Column("annex_c_objective", "Annex C", sort="annex_c_objective", template="governance/cells/annex_c.html"),
-        Column("target", "Target", template="governance/cells/objective_target.html"),
-        Column("progress", "Progress", template="governance/cells/objective_progress.html"),
-        Column("deadline", "Deadline", sort="deadline", template="governance/cells/objective_deadline.html"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("status", "Status", sort="status", template="governance/cells/objective_status.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("title", _("Objective"), sort="title", template="registry/cells/name.html"),
+        Column("annex_c_objective", _("Annex C"), sort="annex_c_objective", template="governance/cells/annex_c.html"),
+        Column("target", _("Target"), template="governance/cells/objective_target.html"),
+        Column("progress", _("Progress"), template="governance/cells/objective_progress.html"),
+        Column("deadline", _("Deadline"), sort="deadline", template="governance/cells/objective_deadline.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
+        Column("status", _("Status"), sort="status", template="governance/cells/objective_status.html"),
     ]
 
 
@@ -72,8 +75,8 @@ class ObjectiveDetailView(ObjectiveMixin, FormsDetailView):
         return super().allowed(action, obj)
 
     tabs = [
-        Tab("overview", "Measure and progress", "governance/tabs/objective_overview.html"),
-        Tab("plan", "Plan", "governance/tabs/objective_plan.html"),
+        Tab("overview", _("Measure and progress"), "governance/tabs/objective_overview.html"),
+        Tab("plan", _("Plan"), "governance/tabs/objective_plan.html"),
     ]
 
     def page_context(self, obj) -> dict:
@@ -105,7 +108,7 @@ class ObjectiveApproveView(ObjectiveMixin, ObjectActionView):
         return services.objective_approve(actor=self.request.user, objective=obj)
 
     def success_message(self, obj, result):
-        return f"{obj.reference} approved."
+        return gettext("%(ref)s approved.") % {"ref": obj.reference}
 
 
 class ObjectiveValueView(ObjectiveMixin, ObjectActionView):
@@ -127,7 +130,7 @@ class ObjectiveValueView(ObjectiveMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"Value recorded for {obj.reference}."
+        return gettext("Value recorded for %(ref)s.") % {"ref": obj.reference}
 
 
 class ObjectiveCloseView(ObjectiveMixin, ObjectActionView):
@@ -145,4 +148,7 @@ class ObjectiveCloseView(ObjectiveMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"{obj.reference} closed: {result.get_status_display().lower()}."
+        return gettext("%(ref)s closed: %(outcome)s.") % {
+            "ref": obj.reference,
+            "outcome": result.get_status_display().lower(),
+        }

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -64,16 +66,16 @@ class AimsRoleMixin:
 
 
 class AimsRoleListView(AimsRoleMixin, RegisterListView):
-    title = "AIMS roles and responsibilities"
+    title = _("AIMS roles and responsibilities")
     template_name = "governance/aimsrole_list.html"
     filterset_class = AimsRoleFilterSet
     export_fields = ROLE_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="registry/cells/reference.html"),
-        Column("name", "Role", sort="name", template="registry/cells/name.html"),
-        Column("holders", "Held by", template="governance/cells/holders.html"),
-        Column("reports_to", "Reports to", sort="reports_to"),
-        Column("flags", "Reporting", template="governance/cells/role_flags.html"),
+        Column("reference", _("Ref"), sort="reference", template="registry/cells/reference.html"),
+        Column("name", _("Role"), sort="name", template="registry/cells/name.html"),
+        Column("holders", _("Held by"), template="governance/cells/holders.html"),
+        Column("reports_to", _("Reports to"), sort="reports_to"),
+        Column("flags", _("Reporting"), template="governance/cells/role_flags.html"),
     ]
 
     def extra_context_data(self) -> dict:
@@ -93,9 +95,9 @@ class AimsRoleListView(AimsRoleMixin, RegisterListView):
 class AimsRoleDetailView(AimsRoleMixin, FormsDetailView):
     template_name = "governance/aimsrole_detail.html"
     tabs = [
-        Tab("overview", "Overview", "governance/tabs/aimsrole_overview.html"),
-        Tab("holders", "Holders", "governance/tabs/aimsrole_holders.html"),
-        Tab("competences", "Competences", "governance/tabs/aimsrole_competences.html"),
+        Tab("overview", _("Overview"), "governance/tabs/aimsrole_overview.html"),
+        Tab("holders", _("Holders"), "governance/tabs/aimsrole_holders.html"),
+        Tab("competences", _("Competences"), "governance/tabs/aimsrole_competences.html"),
     ]
 
     def tab_context(self, obj, tab_key):
@@ -151,7 +153,7 @@ class RoleAssignView(AimsRoleMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"{result.member} now holds {obj.name}."
+        return gettext("%(member)s now holds %(role)s.") % {"member": result.member, "role": obj.name}
 
 
 # --- Assignments -----------------------------------------------------------------------------------------
@@ -166,16 +168,16 @@ class RoleAssignmentMixin:
 
 
 class RoleAssignmentListView(RoleAssignmentMixin, RegisterListView):
-    title = "Role assignments"
+    title = _("Role assignments")
     filterset_class = RoleAssignmentFilterSet
     export_fields = ASSIGNMENT_EXPORT
     default_ordering = "role__reference"
     columns = [
-        Column("role", "Role", sort="role__reference", template="governance/cells/assignment_role.html"),
-        Column("member", "Member", sort="member__username", template="governance/cells/member.html"),
-        Column("start", "From", sort="start", template="governance/cells/date.html"),
-        Column("end", "To", sort="end", template="governance/cells/assignment_end.html"),
-        Column("note", "Note"),
+        Column("role", _("Role"), sort="role__reference", template="governance/cells/assignment_role.html"),
+        Column("member", _("Member"), sort="member__username", template="governance/cells/member.html"),
+        Column("start", _("From"), sort="start", template="governance/cells/date.html"),
+        Column("end", _("To"), sort="end", template="governance/cells/assignment_end.html"),
+        Column("note", _("Note")),
     ]
 
     def common_context(self):
@@ -208,7 +210,11 @@ class RoleAssignmentEndView(RoleAssignmentMixin, ObjectActionView):
         return services.role_assignment_end(actor=self.request.user, assignment=obj, end=form.cleaned_data.get("end"))
 
     def success_message(self, obj, result):
-        return f"{obj.member} no longer holds {obj.role.name} after {result.end:%Y-%m-%d}."
+        return gettext("%(member)s no longer holds %(role)s after %(date)s.") % {
+            "member": obj.member,
+            "role": obj.role.name,
+            "date": f"{result.end:%Y-%m-%d}",
+        }
 
     def success_url(self, obj, result):
         return _holders_url(obj)
@@ -231,7 +237,7 @@ class RoleAssignmentDeleteView(RoleAssignmentMixin, ObjectActionView):
         services.role_assignment_delete(actor=self.request.user, assignment=obj)
 
     def success_message(self, obj, result):
-        return f"Assignment of {obj.member} to {obj.role.name} deleted."
+        return gettext("Assignment of %(member)s to %(role)s deleted.") % {"member": obj.member, "role": obj.role.name}
 
     def success_url(self, obj, result):
         return _holders_url(obj)
@@ -292,7 +298,11 @@ class RaciView(OrganisationViewMixin, TemplateView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"RACI saved ({changed} part{'s' if changed != 1 else ''} changed).")
+                messages.success(
+                    request,
+                    ngettext("RACI saved (%(count)d part changed).", "RACI saved (%(count)d parts changed).", changed)
+                    % {"count": changed},
+                )
                 return redirect("governance:raci")
         return self.render_page(editing=True, form=form, status=200)
 

@@ -3,6 +3,7 @@ records, the communication plan, policy acknowledgements, the competence matrix 
 index. Viewsets call the services; reads come from ``visible_to`` querysets and the selectors."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -397,7 +398,7 @@ class AcknowledgementViewSet(
             organisation=request.organisation, reference=body.validated_data["policy"], status=PolicyStatus.APPROVED
         ).first()
         if policy is None:
-            raise NotFound("This policy has no approved version in your organisation.")
+            raise NotFound(gettext("This policy has no approved version in your organisation."))
         with transaction.atomic():
             acknowledgement = services.policy_acknowledge(actor=request.user, policy=policy)
         return Response(self.get_serializer(acknowledgement).data, status=201)

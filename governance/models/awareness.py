@@ -10,6 +10,8 @@ it is read (``governance.awareness``).
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel
@@ -27,25 +29,25 @@ class AcknowledgementRequirement(OrganisationScopedModel):
     CONTRIBUTOR_MAY_ADD = False
 
     policy_reference = models.CharField(
-        "policy", max_length=20, help_text="The policy's reference; every approved version must be acknowledged."
+        _("policy"), max_length=20, help_text=_("The policy's reference; every approved version must be acknowledged.")
     )
     aims_roles = models.ManyToManyField(
-        AimsRole, blank=True, related_name="acknowledgement_requirements", verbose_name="holders of AIMS roles"
+        AimsRole, blank=True, related_name="acknowledgement_requirements", verbose_name=_("holders of AIMS roles")
     )
     membership_roles = models.CharField(
-        "members with access roles",
+        _("members with access roles"),
         max_length=100,
         blank=True,
-        help_text="Comma-separated access roles (officer, contributor ...) whose members must acknowledge.",
+        help_text=_("Comma-separated access roles (officer, contributor ...) whose members must acknowledge."),
     )
     due_days = models.PositiveSmallIntegerField(
-        "days to acknowledge", default=30, help_text="Counted from the approval of each version."
+        _("days to acknowledge"), default=30, help_text=_("Counted from the approval of each version.")
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "acknowledgement requirement"
-        verbose_name_plural = "policy acknowledgements"
+        verbose_name = _("acknowledgement requirement")
+        verbose_name_plural = _("policy acknowledgements")
         ordering = ["policy_reference"]
         constraints = [
             models.UniqueConstraint(
@@ -54,7 +56,7 @@ class AcknowledgementRequirement(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Acknowledgement of {self.policy_reference}"
+        return gettext("Acknowledgement of %(ref)s") % {"ref": self.policy_reference}
 
     @property
     def reference(self) -> str:
@@ -62,7 +64,7 @@ class AcknowledgementRequirement(OrganisationScopedModel):
 
     @property
     def name(self) -> str:
-        return "Acknowledgements"
+        return gettext("Acknowledgements")
 
     @property
     def membership_role_list(self) -> list[str]:
@@ -78,13 +80,14 @@ class Acknowledgement(OrganisationScopedModel):
 
     OWNER_FIELDS = ("member",)
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+", verbose_name="policy version")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+", verbose_name=_("policy version"))
     member = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     acknowledged_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "acknowledgement"
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
         ordering = ["-acknowledged_at"]
         constraints = [
             models.UniqueConstraint(fields=["policy", "member"], name="governance_acknowledgement_once_per_version")
@@ -92,7 +95,7 @@ class Acknowledgement(OrganisationScopedModel):
         indexes = [models.Index(fields=["organisation", "member"])]
 
     def __str__(self) -> str:
-        return f"{self.member} acknowledged {self.policy}"
+        return gettext("%(member)s acknowledged %(policy)s") % {"member": self.member, "policy": self.policy}
 
     @property
     def reference(self) -> str:

@@ -3,6 +3,7 @@ AIMS, to whom, when and how often, by whom and through which channel, and when i
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OwnedMixin, ReferencedModel
@@ -16,26 +17,29 @@ class Communication(OwnedMixin, ReferencedModel):
 
     REFERENCE_PREFIX = "COM"
 
-    topic = models.CharField("what is communicated", max_length=200)
-    description = models.TextField(blank=True, help_text="The message and what it should achieve.")
-    audience_kind = models.CharField("audience", max_length=10, choices=AudienceKind.choices)
-    audience = models.CharField("to whom", max_length=300, help_text="E.g. all staff, hospital customers, regulator.")
-    interested_parties = models.ManyToManyField(
-        InterestedParty, blank=True, related_name="communications", help_text="From the interested party register."
+    topic = models.CharField(_("what is communicated"), max_length=200)
+    description = models.TextField(blank=True, help_text=_("The message and what it should achieve."))
+    audience_kind = models.CharField(_("audience"), max_length=10, choices=AudienceKind.choices)
+    audience = models.CharField(
+        _("to whom"), max_length=300, help_text=_("E.g. all staff, hospital customers, regulator.")
     )
-    frequency = models.CharField("how often", max_length=20, choices=Frequency.choices)
-    timing = models.CharField("when", max_length=200, blank=True, help_text="E.g. first week of each quarter.")
+    interested_parties = models.ManyToManyField(
+        InterestedParty, blank=True, related_name="communications", help_text=_("From the interested party register.")
+    )
+    frequency = models.CharField(_("how often"), max_length=20, choices=Frequency.choices)
+    timing = models.CharField(_("when"), max_length=200, blank=True, help_text=_("E.g. first week of each quarter."))
     channel = models.CharField(max_length=20, choices=Channel.choices)
     last_done = models.DateField(null=True, blank=True)
     next_due = models.DateField(
-        null=True, blank=True, help_text="Left empty, it follows from the last time and how often."
+        null=True, blank=True, help_text=_("Left empty, it follows from the last time and how often.")
     )
     history = HistoricalRecords()
 
     objects = CommunicationQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "communication"
+        verbose_name = _("communication")
+        verbose_name_plural = _("communications")
         ordering = ["reference"]
         indexes = [models.Index(fields=["organisation", "next_due"])]
 

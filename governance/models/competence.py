@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OwnedMixin, ReferencedModel
@@ -29,12 +30,15 @@ class Competence(ReferencedModel):
     CONTRIBUTOR_MAY_ADD = False
 
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="What the person must know or be able to do.")
-    roles = models.ManyToManyField(AimsRole, blank=True, related_name="competences", verbose_name="required for roles")
+    description = models.TextField(blank=True, help_text=_("What the person must know or be able to do."))
+    roles = models.ManyToManyField(
+        AimsRole, blank=True, related_name="competences", verbose_name=_("required for roles")
+    )
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "competence"
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -47,20 +51,21 @@ class TrainingCourse(OwnedMixin, ReferencedModel):
     REFERENCE_PREFIX = "CRS"
 
     title = models.CharField(max_length=200)
-    provider = models.CharField(max_length=200, blank=True, help_text="Who delivers it (a team or a company).")
+    provider = models.CharField(max_length=200, blank=True, help_text=_("Who delivers it (a team or a company)."))
     delivery = models.CharField(max_length=20, choices=Delivery.choices, default=Delivery.E_LEARNING)
     description = models.TextField(blank=True)
     competences = models.ManyToManyField(
-        Competence, blank=True, related_name="courses", help_text="The competences a member has after it."
+        Competence, blank=True, related_name="courses", help_text=_("The competences a member has after it.")
     )
     validity_months = models.PositiveSmallIntegerField(
-        "valid for (months)", null=True, blank=True, help_text="Empty when it never expires."
+        _("valid for (months)"), null=True, blank=True, help_text=_("Empty when it never expires.")
     )
-    is_active = models.BooleanField("offered", default=True)
+    is_active = models.BooleanField(_("offered"), default=True)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "training course"
+        verbose_name = _("training course")
+        verbose_name_plural = _("training courses")
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -81,15 +86,17 @@ class TrainingRecord(ReferencedModel):
     course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="records")
     completed_on = models.DateField(default=timezone.localdate)
     result = models.CharField(max_length=20, choices=TrainingResult.choices, default=TrainingResult.PASSED)
-    score = models.CharField(max_length=40, blank=True, help_text="Mark or grade, if there is one.")
-    expires_on = models.DateField(null=True, blank=True, help_text="Left empty, it follows from the course's validity.")
+    score = models.CharField(max_length=40, blank=True, help_text=_("Mark or grade, if there is one."))
+    expires_on = models.DateField(
+        null=True, blank=True, help_text=_("Left empty, it follows from the course's validity.")
+    )
     certificate = models.ForeignKey(
         Evidence,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The certificate as an evidence record (uploaded here, or chosen from the evidence register).",
+        help_text=_("The certificate as an evidence record (uploaded here, or chosen from the evidence register)."),
     )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -97,7 +104,8 @@ class TrainingRecord(ReferencedModel):
     objects = TrainingRecordQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "training record"
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
         ordering = ["-completed_on", "reference"]
         constraints = [
             *ReferencedModel.Meta.constraints,

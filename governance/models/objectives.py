@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OwnedMixin, ReferencedModel
@@ -30,30 +31,35 @@ class Objective(OwnedMixin, ReferencedModel):
 
     REFERENCE_PREFIX = "OBJ"
 
-    title = models.CharField("objective", max_length=200)
-    description = models.TextField(blank=True, help_text="What will be achieved and why it matters.")
+    title = models.CharField(_("objective"), max_length=200)
+    description = models.TextField(blank=True, help_text=_("What will be achieved and why it matters."))
     annex_c_objective = models.CharField(
-        "Annex C objective served", max_length=40, choices=annex_c.objective_choices, blank=True
+        _("Annex C objective served"), max_length=40, choices=annex_c.objective_choices, blank=True
     )
     measure = models.CharField(
-        max_length=300, blank=True, help_text="What is measured, e.g. 'Share of high-risk systems with a bias test'."
+        max_length=300, blank=True, help_text=_("What is measured, e.g. 'Share of high-risk systems with a bias test'.")
     )
-    unit = models.CharField(max_length=40, blank=True, help_text="E.g. %, days, count.")
+    unit = models.CharField(max_length=40, blank=True, help_text=_("E.g. %, days, count."))
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.AT_LEAST)
-    baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, help_text="Where we start.")
+    baseline = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("Where we start.")
+    )
     target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     start = models.DateField(
-        "work starts", null=True, blank=True, help_text="Progress is expected to run evenly from here to the deadline."
+        _("work starts"),
+        null=True,
+        blank=True,
+        help_text=_("Progress is expected to run evenly from here to the deadline."),
     )
-    deadline = models.DateField(null=True, blank=True, help_text="When the target should be reached.")
+    deadline = models.DateField(null=True, blank=True, help_text=_("When the target should be reached."))
     current_value = models.DecimalField(
-        "latest value", max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+        _("latest value"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
     )
     measured_on = models.DateField(null=True, blank=True, editable=False)
-    resources = models.TextField(blank=True, help_text="People, budget and tools it needs.")
-    plan = models.TextField("plan of actions", blank=True, help_text="What will be done, by whom and when.")
+    resources = models.TextField(blank=True, help_text=_("People, budget and tools it needs."))
+    plan = models.TextField(_("plan of actions"), blank=True, help_text=_("What will be done, by whom and when."))
     evaluation = models.TextField(
-        "how results are evaluated", blank=True, help_text="Who checks the result, how and how often."
+        _("how results are evaluated"), blank=True, help_text=_("Who checks the result, how and how often.")
     )
     status = models.CharField(
         max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.DRAFT, editable=False
@@ -69,7 +75,8 @@ class Objective(OwnedMixin, ReferencedModel):
     objects = ObjectiveQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "AI objective"
+        verbose_name = _("AI objective")
+        verbose_name_plural = _("AI objectives")
         ordering = ["reference"]
         indexes = [
             models.Index(fields=["organisation", "status"]),

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel, ReferencedModel
@@ -30,32 +32,33 @@ class AimsRole(ReferencedModel):
     CONTRIBUTOR_MAY_ADD = False  # the organisation's structure is set by those who may approve
 
     name = models.CharField(max_length=200)
-    purpose = models.TextField(blank=True, help_text="Why the role exists, in a sentence or two.")
-    responsibilities = models.TextField(help_text="What the holder is responsible for in the AIMS.")
-    authorities = models.TextField(blank=True, help_text="What the holder may decide or approve.")
+    purpose = models.TextField(blank=True, help_text=_("Why the role exists, in a sentence or two."))
+    responsibilities = models.TextField(help_text=_("What the holder is responsible for in the AIMS."))
+    authorities = models.TextField(blank=True, help_text=_("What the holder may decide or approve."))
     reports_to = models.CharField(
-        max_length=200, blank=True, help_text="Whom the holder reports to (a role, board or committee)."
+        max_length=200, blank=True, help_text=_("Whom the holder reports to (a role, board or committee).")
     )
     reports_performance = models.BooleanField(
-        "reports AIMS performance to top management",
+        _("reports AIMS performance to top management"),
         default=False,
-        help_text="Clause 5.3: someone is assigned to report on the AIMS's performance to top management.",
+        help_text=_("Clause 5.3: someone is assigned to report on the AIMS's performance to top management."),
     )
     receives_concerns = models.BooleanField(
-        "receives concerns about AI",
+        _("receives concerns about AI"),
         default=False,
-        help_text="Annex A.3.3: people can raise concerns about the organisation's AI with this role.",
+        help_text=_("Annex A.3.3: people can raise concerns about the organisation's AI with this role."),
     )
     concern_channel = models.TextField(
-        "reporting channel for concerns",
+        _("reporting channel for concerns"),
         blank=True,
-        help_text="How to raise a concern: address, form, hotline; whether it can be anonymous.",
+        help_text=_("How to raise a concern: address, form, hotline; whether it can be anonymous."),
     )
-    is_active = models.BooleanField("in use", default=True)
+    is_active = models.BooleanField(_("in use"), default=True)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "AIMS role"
+        verbose_name = _("AIMS role")
+        verbose_name_plural = _("AIMS roles")
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -70,15 +73,16 @@ class RoleAssignment(OrganisationScopedModel):
 
     role = models.ForeignKey(AimsRole, on_delete=models.CASCADE, related_name="assignments")
     member = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    start = models.DateField("from", default=timezone.localdate)
-    end = models.DateField("to", null=True, blank=True, help_text="Empty while the member holds the role.")
-    note = models.CharField(max_length=300, blank=True, help_text="E.g. deputy, interim, or the decision behind it.")
+    start = models.DateField(_("from"), default=timezone.localdate)
+    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while the member holds the role."))
+    note = models.CharField(max_length=300, blank=True, help_text=_("E.g. deputy, interim, or the decision behind it."))
     history = HistoricalRecords()
 
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "role assignment"
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
         ordering = ["role__reference", "-start"]
         constraints = [
             models.CheckConstraint(
@@ -88,7 +92,7 @@ class RoleAssignment(OrganisationScopedModel):
         indexes = [models.Index(fields=["organisation", "member"]), models.Index(fields=["organisation", "end"])]
 
     def __str__(self) -> str:
-        return f"{self.member} as {self.role.name}"
+        return gettext("%(member)s as %(role)s") % {"member": self.member, "role": self.role.name}
 
     @property
     def reference(self) -> str:
@@ -110,12 +114,12 @@ class RaciEntry(OrganisationScopedModel):
 
     role = models.ForeignKey(AimsRole, on_delete=models.CASCADE, related_name="raci_entries")
     process = models.CharField(max_length=30, choices=AimsProcess.choices)
-    code = models.CharField("part", max_length=1, choices=Raci.choices)
+    code = models.CharField(_("part"), max_length=1, choices=Raci.choices)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "RACI entry"
-        verbose_name_plural = "RACI entries"
+        verbose_name = _("RACI entry")
+        verbose_name_plural = _("RACI entries")
         ordering = ["process", "role__reference"]
         constraints = [
             models.UniqueConstraint(fields=["role", "process"], name="governance_raci_one_part_per_role"),

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.roles import Role
 from aims.services import (
@@ -25,22 +26,24 @@ def _validate_requirement(
     errors: dict[str, list[str]] = {}
     reference = (reference or "").strip()
     if not reference:
-        errors["policy_reference"] = ["Choose the policy."]
+        errors["policy_reference"] = [_("Choose the policy.")]
     elif not Policy.objects.filter(organisation=organisation, reference=reference).exists():
-        errors["policy_reference"] = [f"There is no policy {reference} in this organisation."]
+        errors["policy_reference"] = [_("There is no policy %(ref)s in this organisation.") % {"ref": reference}]
     elif (
         AcknowledgementRequirement.objects.filter(organisation=organisation, policy_reference=reference)
         .exclude(pk=exclude_pk)
         .exists()
     ):
-        errors["policy_reference"] = [f"{reference} already has an acknowledgement requirement: edit that one."]
+        errors["policy_reference"] = [
+            _("%(ref)s already has an acknowledgement requirement: edit that one.") % {"ref": reference}
+        ]
     unknown = [value for value in (membership_roles or "").split(",") if value and value not in Role.values]
     if unknown:
-        errors["membership_roles"] = [f"Unknown access role: {', '.join(unknown)}."]
+        errors["membership_roles"] = [_("Unknown access role: %(roles)s.") % {"roles": ", ".join(unknown)}]
     if not list(aims_roles or []) and not (membership_roles or "").strip(","):
-        errors["aims_roles"] = ["Choose at least one AIMS role or access role whose members must acknowledge."]
+        errors["aims_roles"] = [_("Choose at least one AIMS role or access role whose members must acknowledge.")]
     if due_days is None or not 1 <= int(due_days) <= 365:
-        errors["due_days"] = ["Give between 1 and 365 days."]
+        errors["due_days"] = [_("Give between 1 and 365 days.")]
     if errors:
         raise ServiceError(errors)
 
@@ -102,11 +105,12 @@ def policy_acknowledge(*, actor, policy: Policy) -> Acknowledgement:
     current = Policy.objects.select_for_update().get(pk=policy.pk)
     if current.status != PolicyStatus.APPROVED:
         raise ServiceError(
-            f"{current} is {current.get_status_display().lower()}: only the approved version is acknowledged.",
+            _("%(policy)s is %(status)s: only the approved version is acknowledged.")
+            % {"policy": current, "status": current.get_status_display().lower()},
             conflict=True,
         )
     if Acknowledgement.objects.filter(policy=current, member=actor).exists():
-        raise ServiceError(f"You have already acknowledged {current}.", conflict=True)
+        raise ServiceError(_("You have already acknowledged %(policy)s.") % {"policy": current}, conflict=True)
     acknowledgement = Acknowledgement(
         organisation=organisation, policy=current, member=actor, acknowledged_at=timezone.now()
     )

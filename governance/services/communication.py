@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.services import ServiceError, delete_with_history, save_with_history, split_fields
 from governance.constants import FREQUENCY_MONTHS
@@ -24,14 +25,14 @@ def communication_next_due(frequency: str, last_done: dt.date | None) -> dt.date
 
 def _next_due(data: dict, *, frequency, last_done, given) -> dt.date | None:
     if last_done is not None and last_done > timezone.localdate():
-        raise ServiceError("The last time cannot be in the future.", field="last_done")
+        raise ServiceError(_("The last time cannot be in the future."), field="last_done")
     return given if given is not None else communication_next_due(frequency, last_done)
 
 
 @transaction.atomic
 def communication_create(*, actor, organisation, data: dict) -> Communication:
     """Add a line to the communication plan: what, to whom, when, how often, by whom and how (clause 7.4)."""
-    plain, _ = split_fields(Communication, data)
+    plain, _m2m = split_fields(Communication, data)
     next_due = _next_due(
         data, frequency=plain.get("frequency"), last_done=plain.get("last_done"), given=plain.get("next_due")
     )
@@ -72,7 +73,7 @@ def communication_mark_done(
     """Record that the communication went out on ``done_on`` (today by default); the next one is scheduled."""
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
-        raise ServiceError("It cannot have been done in the future.", field="done_on")
+        raise ServiceError(_("It cannot have been done in the future."), field="done_on")
     communication.last_done = done_on
     communication.next_due = communication_next_due(communication.frequency, done_on)
     text = f"Done on {done_on:%Y-%m-%d}" + (f": {note.strip()}" if note.strip() else "")

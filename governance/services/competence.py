@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.permissions import can
 from aims.services import (
@@ -37,7 +38,7 @@ def competence_delete(*, actor, competence: Competence) -> None:
 
 def _validate_course(validity_months) -> None:
     if validity_months is not None and not 1 <= validity_months <= 120:
-        raise ServiceError("Give a validity between 1 and 120 months, or leave it empty.", field="validity_months")
+        raise ServiceError(_("Give a validity between 1 and 120 months, or leave it empty."), field="validity_months")
 
 
 @transaction.atomic
@@ -65,7 +66,8 @@ def course_delete(*, actor, course: TrainingCourse) -> None:
     """Delete a course nobody has a record of; a course with records is marked as no longer offered instead."""
     if TrainingRecord.objects.filter(course=course).exists():
         raise ServiceError(
-            f"{course.reference} has training records: mark it as no longer offered instead.", conflict=True
+            _("%(ref)s has training records: mark it as no longer offered instead.") % {"ref": course.reference},
+            conflict=True,
         )
     delete_with_history(course, actor=actor, reason="Deleted")
 
@@ -76,18 +78,18 @@ def course_delete(*, actor, course: TrainingCourse) -> None:
 def _prepare_record(*, actor, organisation, record: TrainingRecord, explicit_expiry) -> None:
     """Checks every record passes, and its expiry: given, or the completion date plus the course's validity."""
     if record.member_id is None:
-        raise ServiceError("Choose the member who was trained.", field="member")
+        raise ServiceError(_("Choose the member who was trained."), field="member")
     if record.course_id is None:
-        raise ServiceError("Choose the course.", field="course")
+        raise ServiceError(_("Choose the course."), field="course")
     check_members(organisation, {"member": record.member}, RECORD_MEMBER_FIELDS)
     check_same_organisation(organisation, {"course": record.course})
     if not can(actor, "change", record, organisation):
         # A contributor keeps their own training up to date; records of others are the officers'.
-        raise ServiceError("You may record training only for yourself.", field="member")
+        raise ServiceError(_("You may record training only for yourself."), field="member")
     if record.completed_on is None:
-        raise ServiceError("Give the date the training was completed.", field="completed_on")
+        raise ServiceError(_("Give the date the training was completed."), field="completed_on")
     if record.completed_on > timezone.localdate():
-        raise ServiceError("Training cannot be completed in the future.", field="completed_on")
+        raise ServiceError(_("Training cannot be completed in the future."), field="completed_on")
     if record.result == TrainingResult.FAILED:
         record.expires_on = None  # a failed course gives no competence, so nothing expires
     elif explicit_expiry is None and record.course.validity_months:
@@ -97,27 +99,30 @@ def _prepare_record(*, actor, organisation, record: TrainingRecord, explicit_exp
     else:
         record.expires_on = None
     if record.expires_on is not None and record.expires_on < record.completed_on:
-        raise ServiceError("The expiry cannot be before the completion date.", field="expires_on")
+        raise ServiceError(_("The expiry cannot be before the completion date."), field="expires_on")
 
 
 def _certificate_from_upload(*, actor, organisation, record: TrainingRecord, upload):
     """Store an uploaded certificate as evidence (controls' evidence register: checked type, SHA-256)."""
     from controls import services as controls_services
 
-    title = f"Training certificate: {record.course.title} ({record.member})"[:200]
+    title = (
+        _("Training certificate: %(course)s (%(member)s)") % {"course": record.course.title, "member": record.member}
+    )[:200]
     try:
         return controls_services.evidence_create(
             actor=actor,
             organisation=organisation,
             data={
                 "title": title,
-                "description": f"Certificate of {record.course.reference} completed on {record.completed_on:%Y-%m-%d}.",
+                "description": _("Certificate of %(ref)s completed on %(date)s.")
+                % {"ref": record.course.reference, "date": f"{record.completed_on:%Y-%m-%d}"},
                 "effective_date": record.completed_on,
                 "expiry_date": record.expires_on,
                 "owner": record.member,
             },
             upload=upload,
-            note="Training certificate",
+            note=_("Training certificate"),
         )
     except ServiceError as exc:
         # The evidence service names its own fields ("file"); on this form the upload is "certificate_file".
@@ -129,7 +134,7 @@ def _certificate_from_upload(*, actor, organisation, record: TrainingRecord, upl
 
 def _check_certificate_choice(data: dict, upload) -> None:
     if upload is not None and data.get("certificate") is not None:
-        raise ServiceError("Upload a certificate or choose existing evidence, not both.", field="certificate_file")
+        raise ServiceError(_("Upload a certificate or choose existing evidence, not both."), field="certificate_file")
 
 
 @transaction.atomic
@@ -139,7 +144,7 @@ def training_record_create(*, actor, organisation, data: dict, certificate_file=
 
     The member must belong to the organisation: training of another organisation's member is refused.
     """
-    plain, _ = split_fields(TrainingRecord, data)
+    plain, _m2m = split_fields(TrainingRecord, data)
     _check_certificate_choice(plain, certificate_file)
     probe = TrainingRecord(organisation=organisation, **{**plain, "expires_on": None})
     if probe.completed_on is None and "completed_on" not in plain:
@@ -164,7 +169,7 @@ def training_record_create(*, actor, organisation, data: dict, certificate_file=
 def training_record_update(
     *, actor, record: TrainingRecord, data: dict, reason: str = "Edited", certificate_file=None
 ) -> TrainingRecord:
-    plain, _ = split_fields(TrainingRecord, data)
+    plain, _m2m = split_fields(TrainingRecord, data)
     _check_certificate_choice(plain, certificate_file)
     probe = TrainingRecord(
         pk=record.pk,

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.permissions import can
 from aims.services import ServiceError, delete_with_history, save_with_history
@@ -19,7 +20,7 @@ MEASURABLE_FIELDS = ("measure", "unit", "direction", "baseline", "target", "dead
 
 def _check_dates(start, deadline) -> None:
     if start is not None and deadline is not None and deadline < start:
-        raise ServiceError("The deadline cannot be before work starts.", field="deadline")
+        raise ServiceError(_("The deadline cannot be before work starts."), field="deadline")
 
 
 def _locked(objective: Objective) -> Objective:
@@ -31,13 +32,13 @@ def objective_approval_problems(objective: Objective) -> dict[str, list[str]]:
     and a date). Empty when it can be approved."""
     problems: dict[str, list[str]] = {}
     if not (objective.measure or "").strip():
-        problems["measure"] = ["Say how the objective is measured before approving it."]
+        problems["measure"] = [_("Say how the objective is measured before approving it.")]
     if objective.target is None:
-        problems["target"] = ["Set the target before approving the objective."]
+        problems["target"] = [_("Set the target before approving the objective.")]
     if objective.deadline is None:
-        problems["deadline"] = ["Set the deadline before approving the objective."]
+        problems["deadline"] = [_("Set the deadline before approving the objective.")]
     if objective.owner_id is None:
-        problems["owner"] = ["Name the member accountable for the objective before approving it."]
+        problems["owner"] = [_("Name the member accountable for the objective before approving it.")]
     return problems
 
 
@@ -80,11 +81,12 @@ def objective_approve(*, actor, objective: Objective) -> Objective:
     """Approve a draft objective. An objective without a measure or a target (or an owner or deadline) cannot be
     approved: an objective nobody can measure cannot be evaluated (clause 6.2)."""
     if not can(actor, "approve", objective, objective.organisation):
-        raise PermissionDenied("Only a member who may approve can approve an objective.")
+        raise PermissionDenied(_("Only a member who may approve can approve an objective."))
     current = _locked(objective)
     if current.status != ObjectiveStatus.DRAFT:
         raise ServiceError(
-            f"{current.reference} is {current.get_status_display().lower()}: only a draft can be approved.",
+            _("%(ref)s is %(status)s: only a draft can be approved.")
+            % {"ref": current.reference, "status": current.get_status_display().lower()},
             conflict=True,
         )
     problems = objective_approval_problems(current)
@@ -111,12 +113,12 @@ def objective_record_value(
     """Record the latest measured value of an approved objective (9.1 feeds 6.2)."""
     current = _locked(objective)
     if current.status != ObjectiveStatus.APPROVED:
-        raise ServiceError("Values are recorded against an approved objective in progress.", conflict=True)
+        raise ServiceError(_("Values are recorded against an approved objective in progress."), conflict=True)
     if value is None:
-        raise ServiceError("Give the measured value.", field="value")
+        raise ServiceError(_("Give the measured value."), field="value")
     measured_on = measured_on or timezone.localdate()
     if measured_on > timezone.localdate():
-        raise ServiceError("A measurement cannot be dated in the future.", field="measured_on")
+        raise ServiceError(_("A measurement cannot be dated in the future."), field="measured_on")
     current.current_value = value
     current.measured_on = measured_on
     reason = f"Measured {value}{(' ' + current.unit) if current.unit else ''} on {measured_on:%Y-%m-%d}"
@@ -133,14 +135,14 @@ def objective_record_value(
 def objective_close(*, actor, objective: Objective, status: str, note: str) -> Objective:
     """Close an objective as achieved, not achieved or cancelled, saying why (the evaluation of clause 6.2 e)."""
     if status not in CLOSED_OBJECTIVE_STATUSES:
-        raise ServiceError("Close as achieved, not achieved or cancelled.", field="status")
+        raise ServiceError(_("Close as achieved, not achieved or cancelled."), field="status")
     if not (note or "").strip():
-        raise ServiceError("Say how the result was evaluated, or why the objective is cancelled.", field="note")
+        raise ServiceError(_("Say how the result was evaluated, or why the objective is cancelled."), field="note")
     current = _locked(objective)
     if current.status in CLOSED_OBJECTIVE_STATUSES:
-        raise ServiceError(f"{current.reference} is already closed.", conflict=True)
+        raise ServiceError(_("%(ref)s is already closed.") % {"ref": current.reference}, conflict=True)
     if status != ObjectiveStatus.CANCELLED and current.status != ObjectiveStatus.APPROVED:
-        raise ServiceError("Only an approved objective can be closed as achieved or not achieved.", conflict=True)
+        raise ServiceError(_("Only an approved objective can be closed as achieved or not achieved."), conflict=True)
     current.status = status
     current.closed_at = timezone.now()
     current.closing_note = note.strip()
@@ -160,7 +162,8 @@ def objective_delete(*, actor, objective: Objective) -> None:
     current = _locked(objective)
     if current.status != ObjectiveStatus.DRAFT:
         raise ServiceError(
-            f"{current.reference} is {current.get_status_display().lower()}: cancel it instead of deleting it.",
+            _("%(ref)s is %(status)s: cancel it instead of deleting it.")
+            % {"ref": current.reference, "status": current.get_status_display().lower()},
             conflict=True,
         )
     delete_with_history(current, actor=actor, reason="Deleted")

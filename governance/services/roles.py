@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.services import (
     ServiceError,
@@ -22,9 +23,9 @@ from governance.services.common import create_referenced, reason_text, update_re
 def _validate_role(*, receives_concerns: bool, concern_channel: str, responsibilities: str) -> None:
     errors = {}
     if not (responsibilities or "").strip():
-        errors["responsibilities"] = ["Say what the holder is responsible for: clause 5.3 asks for it."]
+        errors["responsibilities"] = [_("Say what the holder is responsible for: clause 5.3 asks for it.")]
     if receives_concerns and not (concern_channel or "").strip():
-        errors["concern_channel"] = ["Say how people raise a concern with this role (address, form, hotline)."]
+        errors["concern_channel"] = [_("Say how people raise a concern with this role (address, form, hotline).")]
     if errors:
         raise ServiceError(errors)
 
@@ -56,7 +57,8 @@ def aims_role_delete(*, actor, role: AimsRole) -> None:
     record of who was responsible is not lost by accident."""
     if RoleAssignment.objects.filter(role=role).active().exists():
         raise ServiceError(
-            f"{role.reference} is held by a member: end the assignment first, or mark the role not in use.",
+            _("%(ref)s is held by a member: end the assignment first, or mark the role not in use.")
+            % {"ref": role.reference},
             conflict=True,
         )
     delete_with_history(role, actor=actor, reason="Deleted")
@@ -67,9 +69,9 @@ def aims_role_delete(*, actor, role: AimsRole) -> None:
 
 def _check_period(start, end) -> None:
     if start is None:
-        raise ServiceError("Give the date the member takes up the role.", field="start")
+        raise ServiceError(_("Give the date the member takes up the role."), field="start")
     if end is not None and end < start:
-        raise ServiceError("The end date cannot be before the start date.", field="end")
+        raise ServiceError(_("The end date cannot be before the start date."), field="end")
 
 
 def _check_no_overlap(role, member, start, end, *, exclude_pk=None) -> None:
@@ -82,7 +84,10 @@ def _check_no_overlap(role, member, start, end, *, exclude_pk=None) -> None:
         .filter(Q(end__isnull=True) | Q(end__gte=start))
     )
     if overlapping.exists():
-        raise ServiceError(f"{member} already holds {role.name} for some of these dates.", field="member")
+        raise ServiceError(
+            _("%(member)s already holds %(role)s for some of these dates.") % {"member": member, "role": role.name},
+            field="member",
+        )
 
 
 @transaction.atomic
@@ -90,9 +95,9 @@ def role_assign(*, actor, organisation, data: dict) -> RoleAssignment:
     """A member takes up an AIMS role from ``start`` (until ``end``, if known)."""
     role, member = data.get("role"), data.get("member")
     if role is None:
-        raise ServiceError("Choose the role.", field="role")
+        raise ServiceError(_("Choose the role."), field="role")
     if member is None:
-        raise ServiceError("Choose the member who holds the role.", field="member")
+        raise ServiceError(_("Choose the member who holds the role."), field="member")
     check_same_organisation(organisation, {"role": role})
     check_members(organisation, {"member": member}, ("member",))
     start = data.get("start") or timezone.localdate()
@@ -128,9 +133,9 @@ def role_assignment_end(*, actor, assignment: RoleAssignment, end: dt.date | Non
     """The member stops holding the role on ``end`` (today by default)."""
     end = end or timezone.localdate()
     if assignment.end is not None and assignment.end <= end:
-        raise ServiceError("This assignment has already ended.", conflict=True)
+        raise ServiceError(_("This assignment has already ended."), conflict=True)
     if end < assignment.start:
-        raise ServiceError("The end date cannot be before the start date.", field="end")
+        raise ServiceError(_("The end date cannot be before the start date."), field="end")
     assignment.end = end
     save_with_history(
         assignment, actor=actor, reason=f"Role ended on {end:%Y-%m-%d}", update_fields=["end", "updated_at"]
@@ -152,16 +157,18 @@ def _check_raci(cells: dict) -> None:
     accountable: dict[str, list] = {}
     for (role, process), code in cells.items():
         if process not in AimsProcess.values:
-            raise ServiceError(f"Unknown AIMS process {process!r}.", field="process")
+            raise ServiceError(_("Unknown AIMS process %(process)r.") % {"process": process}, field="process")
         if code and code not in Raci.values:
-            raise ServiceError(f"Use R, A, C or I (not {code!r}).", field="code")
+            raise ServiceError(_("Use R, A, C or I (not %(code)r).") % {"code": code}, field="code")
         if code == Raci.ACCOUNTABLE:
             accountable.setdefault(process, []).append(role)
     for process, roles in accountable.items():
         if len(roles) > 1:
             names = ", ".join(sorted(role.name for role in roles))
             raise ServiceError(
-                f"{AimsProcess(process).label}: only one role can be accountable (A), not {names}.", field="code"
+                _("%(process)s: only one role can be accountable (A), not %(roles)s.")
+                % {"process": AimsProcess(process).label, "roles": names},
+                field="code",
             )
 
 
@@ -171,7 +178,7 @@ def raci_save(*, actor, organisation, cells: dict) -> int:
 
     Cells not given keep their part. Returns the number of cells changed. All or nothing.
     """
-    roles = {role for role, _ in cells}
+    roles = {role for role, _process in cells}
     check_same_organisation(organisation, {"role": list(roles)})
     existing = {
         (entry.role_id, entry.process): entry
@@ -203,7 +210,7 @@ def raci_save(*, actor, organisation, cells: dict) -> int:
 def raci_entry_create(*, actor, organisation, data: dict) -> RaciEntry:
     role, process, code = data.get("role"), data.get("process"), data.get("code")
     if RaciEntry.objects.filter(organisation=organisation, role=role, process=process).exists():
-        raise ServiceError("This role already has a part in this process: change that entry.", field="process")
+        raise ServiceError(_("This role already has a part in this process: change that entry."), field="process")
     raci_save(actor=actor, organisation=organisation, cells={(role, process): code})
     return RaciEntry.objects.get(organisation=organisation, role=role, process=process)
 
@@ -213,7 +220,7 @@ def raci_entry_update(*, actor, entry: RaciEntry, data: dict) -> RaciEntry:
     role, process = data.get("role", entry.role), data.get("process", entry.process)
     code = data.get("code", entry.code)
     if (role.pk, process) != (entry.role_id, entry.process):
-        raise ServiceError("Change only the part; to move it, delete this entry and add another.", field="process")
+        raise ServiceError(_("Change only the part; to move it, delete this entry and add another."), field="process")
     raci_save(actor=actor, organisation=entry.organisation, cells={(role, process): code})
     entry.refresh_from_db()
     return entry

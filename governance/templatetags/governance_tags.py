@@ -3,6 +3,8 @@ alone, so they read the same for everyone)."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from governance.constants import CompetenceState, ObjectiveStatus
 
@@ -22,9 +24,9 @@ _STATE_CLASSES = {
     CompetenceState.MISSING: ("text-bg-danger", "dash-circle"),
 }
 _DOC_STATES = {
-    "held": ("text-bg-success", "Held"),
-    "incomplete": ("text-bg-warning", "Not approved yet"),
-    "missing": ("text-bg-danger", "Missing"),
+    "held": ("text-bg-success", _("Held")),
+    "incomplete": ("text-bg-warning", _("Not approved yet")),
+    "missing": ("text-bg-danger", _("Missing")),
 }
 
 
@@ -64,25 +66,25 @@ def doc_state_badge(state):
 
 
 @register.simple_tag
-def progress_bar(value, label="Progress", expected=None):
+def progress_bar(value, label="", expected=None):
     """A labelled progress bar (0–100) with its number; an optional tick marks where it should be by now."""
     if value is None:
-        return format_html('<div class="text-body-secondary small">{}</div>', "Not measured yet")
+        return format_html('<div class="text-body-secondary small">{}</div>', gettext("Not measured yet"))
     css = "bg-success" if value >= 100 else ("bg-primary" if expected is None or value >= expected else "bg-warning")
     tick = ""
     if expected is not None and 0 < expected < 100:
         tick = format_html(
             '<span class="position-absolute top-0 bottom-0 border-start border-2 border-dark" style="left:{}%" '
-            'title="Expected by now: {}%"></span>',
+            'title="{}"></span>',
             expected,
-            expected,
+            gettext("Expected by now: %(percent)s%%") % {"percent": expected},
         )
     return format_html(
         '<div class="d-flex align-items-center gap-2" style="min-width:9rem">'
         '<div class="progress flex-grow-1 position-relative" role="progressbar" aria-label="{}" aria-valuenow="{}" '
         'aria-valuemin="0" aria-valuemax="100" style="height:.75rem"><div class="progress-bar {}" style="width:{}%">'
         '</div>{}</div><span class="small">{}%</span></div>',
-        label,
+        label or gettext("Progress"),
         value,
         css,
         value,

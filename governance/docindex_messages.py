@@ -1,0 +1,60 @@
+"""The translatable texts of ``data/documented_information.yaml``, listed so ``makemessages`` finds them.
+
+The page translates each text when it shows it (``{% translate row.spec.title %}``); the YAML stays the single
+source and is read in English. ``governance/tests/test_overview.py`` checks this list matches the file: after
+editing the YAML, regenerate it (the test prints what is missing).
+"""
+
+from django.utils.translation import gettext_noop
+
+MESSAGES = (
+    gettext_noop("AIMS scope"),
+    gettext_noop("The boundaries of the management system, what it covers and what it leaves out, and why."),
+    gettext_noop("The approved AIMS scope statement (Inventory › AIMS scope)"),
+    gettext_noop("AI policy"),
+    gettext_noop("Top management's commitments and direction for developing, providing or using AI."),
+    gettext_noop("The approved version of the AI policy (Controls › Policies)"),
+    gettext_noop("AI risk criteria and risk assessment process"),
+    gettext_noop("How AI risks are identified, analysed and evaluated, and the criteria that make results comparable."),
+    gettext_noop("The approved version of the risk criteria (Risks › Risk criteria)"),
+    gettext_noop("AI risk treatment process and Statement of Applicability"),
+    gettext_noop("How risks are treated, and which Annex A controls apply, which do not, and why."),
+    gettext_noop("The latest approved version of the Statement of Applicability (Controls › SoA)"),
+    gettext_noop("AI system impact assessment process"),
+    gettext_noop("How the effects of AI systems on people, groups and society are assessed, and when."),
+    gettext_noop("A topic policy or procedure mapped to 6.1.4, or the impact assessment method of the risk criteria"),
+    gettext_noop("AI objectives"),
+    gettext_noop("Measurable objectives for the AIMS, with targets, owners, deadlines and plans."),
+    gettext_noop("The AI objectives register (Reviews › Objectives)"),
+    gettext_noop("Evidence of competence"),
+    gettext_noop("Records showing that people doing AIMS work have the competence their roles need."),
+    gettext_noop("Training records and the competence matrix (Reviews › Competence)"),
+    gettext_noop("Documented information for operational control"),
+    gettext_noop("What is needed to be confident that AI processes are carried out as planned."),
+    gettext_noop("The controls register with its implementation status (Controls › Controls)"),
+    gettext_noop("Results of AI risk assessments"),
+    gettext_noop("The dated outcome of each AI risk assessment, including the risks found and their levels."),
+    gettext_noop("The latest completed risk assessment (Risks › Risk assessments)"),
+    gettext_noop("Results of AI risk treatment"),
+    gettext_noop("What was done to treat risks and the residual risk that remains."),
+    gettext_noop("Completed treatment actions and treated or accepted risks (Risks › Treatment actions)"),
+    gettext_noop("Results of AI system impact assessments"),
+    gettext_noop("The approved impact assessment of each AI system."),
+    gettext_noop("Approved impact assessments (Risks › Impact assessments)"),
+    gettext_noop("Monitoring and measurement results"),
+    gettext_noop("The measured performance and effectiveness of the AIMS, against what was planned."),
+    gettext_noop("KPI snapshots (the KPI register)"),
+    gettext_noop("The KPI register comes with the audits module; until then this item shows as missing."),
+    gettext_noop("Audit programme and audit results"),
+    gettext_noop("The planned internal audits and what each audit found."),
+    gettext_noop("The audit programme and completed audits (Audits)"),
+    gettext_noop("The audit register comes with the audits module; until then this item shows as missing."),
+    gettext_noop("Management review results"),
+    gettext_noop("The decisions and actions from top management's reviews of the AIMS."),
+    gettext_noop("The latest management review (Reviews › Management reviews)"),
+    gettext_noop("The management review register comes with the audits module; until then this shows as missing."),
+    gettext_noop("Nonconformities, actions taken and corrective-action results"),
+    gettext_noop("Each nonconformity, what was done about it and whether the corrective action worked."),
+    gettext_noop("The nonconformity and corrective action register (Audits)"),
+    gettext_noop("The nonconformity register comes with the audits module; until then this item shows as missing."),
+)
