@@ -42,6 +42,9 @@ end
 
 
 def free_port() -> int:
+    """BENCH_PORT when set (a machine shared by several runs gives each its own), else any free port."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

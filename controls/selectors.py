@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from controls.models import Framework, Requirement, RequirementMapping
+from controls.models import Evidence, Framework, Requirement, RequirementMapping
+
+
+def evidence_count():
+    """A control's number of evidence records, as an annotation: a subquery evaluated for the rows shown only.
+    ``Count("evidence", distinct=True)`` grouped every control of the organisation before the page was cut
+    (most of a controls page's query time at 2,000 controls)."""
+    links = (
+        Evidence.controls.through.objects.filter(control=OuterRef("pk"))
+        .order_by()
+        .values("control")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(links, output_field=IntegerField()), 0)
 
 
 @dataclass

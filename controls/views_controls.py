@@ -4,7 +4,7 @@ risk's page makes to controls (the tab itself lives in ``controls.tabs``)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Count, Prefetch, Value, When
+from django.db.models import Case, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -28,6 +28,7 @@ from controls.filtersets_work import ControlPageFilterSet
 from controls.forms_work import CheckForm, ControlForm, LinkControlForm
 from controls.gap import OrganisationStatus
 from controls.models import Control, Requirement
+from controls.selectors import evidence_count
 from controls.views import as_uuid
 from registry.models import AISystem
 from risk.models import Risk, TreatmentAction
@@ -92,10 +93,7 @@ class ControlListView(ControlMixin, RegisterListView):
 
     def base_queryset(self):
         return (
-            super()
-            .base_queryset()
-            .annotate(evidence_count=Count("evidence", distinct=True))
-            .prefetch_related(_requirements_prefetch())
+            super().base_queryset().annotate(evidence_count=evidence_count()).prefetch_related(_requirements_prefetch())
         )
 
 

@@ -33,7 +33,7 @@ RISK_EXPORT = [
     ("Cause", "cause"),
     ("Event", "event"),
     ("Consequence", "consequence"),
-    ("AI systems", lambda r: ", ".join(s.reference for s in r.ai_systems.all())),
+    ("AI systems", "ai_systems.reference"),
     ("Lifecycle stage", "lifecycle_stage"),
     ("Category", "category"),
     ("Risk source (Annex C)", "risk_source"),

@@ -235,6 +235,9 @@ class FindingSerializer(serializers.ModelSerializer):
         nc = getattr(obj, "nonconformity", None)
         return nc.reference if nc else ""
 
+    # For the API list fast path (aims.api.fast): the column the method field reads, and its value from it.
+    fast_sources = {"nonconformity": (("nonconformity__reference",), lambda reference: reference or "")}
+
 
 class CorrectiveActionSerializer(serializers.ModelSerializer):
     nonconformity = OrganisationRelatedField(Nonconformity)

@@ -1,7 +1,7 @@
 """API of controls and roadmap actions. CRUD calls the services; recording a check is an action."""
 
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -24,6 +24,7 @@ from controls.constants import (
 )
 from controls.filtersets_work import ControlFilterSet, RoadmapFilterSet
 from controls.models import Control, Requirement, RoadmapAction
+from controls.selectors import evidence_count
 from registry.models import AISystem
 from risk.models import Risk, TreatmentAction
 
@@ -94,7 +95,7 @@ class ControlViewSet(FastListMixin, OrganisationScopedViewSet):
     pagination_class = KeysetPagination  # large register: keyset pages (numbered with ?page=)
     queryset = (
         Control.objects.select_related("owner")
-        .annotate(evidence_count=Count("evidence", distinct=True))
+        .annotate(evidence_count=evidence_count())
         .prefetch_related(
             Prefetch("requirements", queryset=Requirement.objects.select_related("framework")),
             Prefetch("ai_systems", queryset=AISystem.objects.only("id", "reference")),

@@ -4,6 +4,7 @@ authorised downloads (``Content-Disposition: attachment``, ``nosniff``)."""
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -22,6 +23,7 @@ from controls.api.common import CONFLICT, REFUSED, RequirementRefField, action_s
 from controls.constants import EvidenceKind, EvidenceState, ReviewStatus
 from controls.filtersets_work import EvidenceFilterSet
 from controls.models import Control, Evidence, EvidenceRevision, Requirement
+from controls.models.evidence import evidence_state
 from controls.uploads import ACCEPTED_LABEL
 from controls.views_evidence import revision_file_response
 from registry.models import AISystem
@@ -53,6 +55,9 @@ class EvidenceRevisionSerializer(serializers.ModelSerializer):
 
     def get_download_url(self, obj) -> str:
         return reverse("evidencerevision-download", args=[obj.pk])
+
+    # For the API list fast path (aims.api.fast): the columns a computed field reads, and the value from them.
+    fast_sources = {"download_url": (("id",), lambda pk: reverse("evidencerevision-download", args=[pk]))}
 
 
 class CurrentRevisionSerializer(EvidenceRevisionSerializer):
@@ -109,6 +114,20 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "kind", "review_status", "reviewed_at", "created_at", "updated_at"]
         validators = []
+
+    # For the API list fast path (aims.api.fast): ``state`` is a property; these are the columns it reads.
+    fast_sources = {
+        "state": (
+            ("current_revision", "url", "effective_date", "expiry_date", "review_status"),
+            lambda revision, url, effective, expiry, review_status: evidence_state(
+                has_content=bool(revision or url),
+                effective=effective,
+                expiry=expiry,
+                review_status=review_status,
+                today=timezone.localdate(),
+            ),
+        )
+    }
 
 
 class RevisionInputSerializer(serializers.Serializer):

@@ -1,0 +1,201 @@
+"""Issue 9: the values() fast paths (API lists in aims/api/fast.py, exports in aims/exports.py) give exactly what
+the instance paths give, in a number of queries that does not grow with the rows. Nothing here is timed."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.middleware import SESSION_KEY
+from accounts.models import Organisation
+from aims import exports
+from risk.models import Risk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scale(db):
+    call_command(
+        "seed_scale",
+        systems=12,
+        risks=60,
+        history=50,
+        other_orgs=1,
+        other_systems=3,
+        controls=20,
+        evidence=20,
+        findings=15,
+        stdout=io.StringIO(),
+    )
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="scale-officer"), Organisation.objects.get(slug="scale-large")
+
+
+@pytest.fixture
+def web(scale, client):
+    user, org = scale
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = str(org.pk)
+    session.save()
+    return client
+
+
+def _download(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_risk_export_values_path_writes_the_same_file_as_the_instances(scale, web, fmt, monkeypatch):
+    _, org = scale
+    # Blank and missing values, a formula-looking title and a risk with no system: the cells that differ most.
+    Risk.objects.filter(organisation=org, reference="RSK-000002").update(title="=1+1", owner=None, next_review=None)
+    Risk.objects.get(organisation=org, reference="RSK-000003").ai_systems.clear()
+    url = f"/risks/?export={fmt}&sort=-title"
+    fast = _download(web, url)
+    monkeypatch.setattr(exports.ValuesExport, "build", classmethod(lambda cls, queryset, fields: None))
+    slow = _download(web, url)
+    assert fast == slow
+    assert b"RSK-000002" in fast and fast.count(b"AIS-") > 50
+    assert (b"'=1+1" if fmt == "csv" else b'"=1+1"') in fast  # formulas are neutralised in spreadsheets only
+
+
+def test_export_values_path_reads_a_fixed_number_of_queries(scale, web):
+    _, org = scale
+    with CaptureQueriesContext(connection) as ctx:
+        one = _download(web, "/risks/?export=csv&q=RSK-000001")
+    with CaptureQueriesContext(connection) as ctx_all:
+        every = _download(web, "/risks/?export=csv")
+    assert one.count(b"\n") == 2
+    assert every.count(b"\n") == Risk.objects.filter(organisation=org).count() + 1
+    assert len(ctx_all.captured_queries) == len(ctx.captured_queries)
+
+
+def test_export_values_path_is_only_taken_for_columns_it_can_read():
+    from risk.views import ACTION_EXPORT, RISK_EXPORT
+
+    risks = Risk.objects.all()
+    assert exports.ValuesExport.build(risks, RISK_EXPORT) is not None
+    assert exports.ValuesExport.build(risks, [*RISK_EXPORT, ("Odd", lambda r: r.pk)]) is None  # a callable
+    assert exports.ValuesExport.build(risks, [("Owner", "owner")]) is None  # a record, written as its str()
+    assert exports.ValuesExport.build(risks, [("Nope", "not_a_field")]) is None  # a property or a typo
+    assert exports.ValuesExport.build(list(risks), RISK_EXPORT) is None  # not a queryset
+    from risk.models import TreatmentAction
+
+    assert exports.ValuesExport.build(TreatmentAction.objects.all(), ACTION_EXPORT) is not None
+
+
+def test_resolve_follows_a_many_to_many_path(scale):
+    _, org = scale
+    risk = Risk.objects.filter(organisation=org, ai_systems__isnull=False).first()
+    expected = ", ".join(s.reference for s in risk.ai_systems.all())
+    assert exports.resolve(risk, "ai_systems.reference") == expected != ""
+
+
+@pytest.fixture
+def api(scale, api_for):
+    user, org = scale
+    return api_for(user, org)
+
+
+def test_the_fast_path_now_covers_evidence_and_findings_too(scale):
+    from aims.api.fast import FastListPlan
+    from audits.api.views import FindingViewSet
+    from controls.api.evidence import EvidenceViewSet
+
+    for viewset in (EvidenceViewSet, FindingViewSet):
+        serializer = viewset.serializer_class(context={"request": None})
+        assert FastListPlan.build(serializer, viewset.queryset) is not None, viewset
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/evidence/", "/api/v1/findings/", "/api/v1/controls/", "/api/v1/evidence/?ordering=-title"]
+)
+def test_fast_path_output_matches_the_serializer_with_empty_links_and_nested_records(scale, api, url, monkeypatch):
+    from aims.api.fast import FastListMixin
+    from audits.models import Finding
+    from controls.models import Evidence
+
+    _, org = scale
+    # Evidence without a file (nested revision null) and a finding without a requirement or nonconformity.
+    first = Evidence.objects.filter(organisation=org).order_by("reference").first()
+    Evidence.objects.filter(pk=first.pk).update(current_revision=None, url="")
+    last = Finding.objects.filter(organisation=org).order_by("-raised_on", "-reference").first()
+    Finding.objects.filter(pk=last.pk).update(requirement=None)
+    fast = api.get(url, {"page_size": 100}).content
+    monkeypatch.setattr(FastListMixin, "fast_list", False)
+    slow = api.get(url, {"page_size": 100}).content
+    assert fast == slow and b'"results":[{' in fast
+
+
+def test_a_list_without_filters_skips_binding_the_filterset_and_one_with_filters_applies_it(scale, api, monkeypatch):
+    import django_filters
+
+    bound = []
+    original = django_filters.FilterSet.__init__
+
+    def spy(self, *args, **kwargs):
+        bound.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(django_filters.FilterSet, "__init__", spy)
+    everything = api.get("/api/v1/risks/", {"page_size": 500, "page": 1}).json()
+    assert bound == [] and everything["count"] == 60
+    assessed = api.get("/api/v1/risks/", {"status": "assessed", "page_size": 500, "page": 1}).json()
+    assert bound == ["RiskFilterSet"]
+    assert 0 < assessed["count"] < 60 and {row["status"] for row in assessed["results"]} == {"assessed"}
+    bad = api.get("/api/v1/risks/", {"owner": "not-a-member"})
+    assert bad.status_code == 400  # a filter that is sent is still validated
+
+
+def test_orjson_renderer_writes_lazy_translations_as_text():
+    import json
+
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from aims.api.fast import ORJSONRenderer
+
+    with translation.override("de"):
+        label = str(gettext_lazy("Sign out"))
+        body = ORJSONRenderer().render({"label": gettext_lazy("Sign out"), "labels": [gettext_lazy("Sign out")]})
+        assert json.loads(body) == {"label": label, "labels": [label]}
+        keyed = ORJSONRenderer().render({gettext_lazy("Sign out"): 1})  # orjson refuses a lazy key: DRF's JSON
+        assert json.loads(keyed) == {label: 1}
+    assert label == "Abmelden"
+
+
+def test_fast_path_turns_a_choice_label_into_text(scale, api, monkeypatch):
+    """A choice label (lazy once translated) computed by a fast source reaches the JSON as text, as the
+    serializer's own output does."""
+    from rest_framework import serializers
+
+    from aims.api.fast import FastListMixin
+    from risk.api.serializers import RiskSerializer
+    from risk.api.views import RiskViewSet
+    from risk.constants import RiskStatus
+
+    class LabelledRiskSerializer(RiskSerializer):
+        status_label = serializers.SerializerMethodField()
+        fast_sources = {"status_label": (("status",), lambda status: RiskStatus(status).label)}
+
+        class Meta(RiskSerializer.Meta):
+            fields = [*RiskSerializer.Meta.fields, "status_label"]
+
+        def get_status_label(self, obj):
+            return RiskStatus(obj.status).label
+
+    monkeypatch.setattr(RiskViewSet, "serializer_class", LabelledRiskSerializer)
+    fast = api.get("/api/v1/risks/", {"page_size": 20})
+    assert fast.status_code == 200
+    rows = fast.json()["results"]
+    assert {row["status_label"] for row in rows} <= {str(label) for label in RiskStatus.labels}
+    assert all(isinstance(row["status_label"], str) and row["status_label"] for row in rows)
+    monkeypatch.setattr(FastListMixin, "fast_list", False)
+    assert api.get("/api/v1/risks/", {"page_size": 20}).content == fast.content
