@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from aims.events import EVENT_TYPES
@@ -51,7 +52,7 @@ def webhook_form(request, pk=None):
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
-            messages.success(request, f"{saved} saved.")
+            messages.success(request, gettext("%(endpoint)s saved.") % {"endpoint": saved})
             return redirect("integrations:webhook-detail", saved.pk)
     return render(request, "integrations/webhook_form.html", {"form": form, "object": endpoint})
 
