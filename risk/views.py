@@ -120,7 +120,7 @@ class RiskListView(HiddenFiltersMixin, RiskMixin, RegisterListView):
             prefix = f"{kind}_" if kind else ""
             lk, im = params.get(f"{prefix}likelihood"), params.get(f"{prefix}impact")
             if lk or im:
-                cell = {"kind": kind or "current", "likelihood": lk or "any", "impact": im or "any"}
+                cell = {"kind": kind or "current", "likelihood": lk or gettext("any"), "impact": im or gettext("any")}
                 break
         return {"heat_cell": cell}
 

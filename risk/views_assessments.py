@@ -216,6 +216,8 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
             "step_number": index + 1,
             "previous_step": STEPS[index - 1].value if index > 0 else None,
             "next_step": STEPS[index + 1].value if index + 1 < len(STEPS) else None,
+            "step_label": STEPS[index].label,
+            "next_step_label": STEPS[index + 1].label if index + 1 < len(STEPS) else None,
             "rows": self.risk_forms(assessment, risks, step, bound),
             "risks": risks,
             "criteria": assessment.criteria,
