@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.filters import OrganisationFilterSet, YesNoFilter
-from reviews.constants import TaskState
+from reviews.constants import NotificationKind, TaskState
 from reviews.kinds import kind_choices
 from reviews.models import Notification, ReviewTask
 
@@ -41,6 +41,7 @@ class ReviewTaskFilterSet(OrganisationFilterSet):
 
 class NotificationFilterSet(OrganisationFilterSet):
     unread = YesNoFilter(field_name="read_at", lookup_expr="isnull", label=_("Unread"))
+    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices, label=_("Kind"))
 
     class Meta:
         model = Notification

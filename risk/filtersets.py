@@ -66,7 +66,7 @@ class RiskFilterSet(OrganisationFilterSet):
     source = django_filters.ChoiceFilter(
         choices=annex_c.risk_source_choices(), field_name="risk_source", label=_("Risk source")
     )
-    category = django_filters.ChoiceFilter(choices=RiskCategory.choices)
+    category = django_filters.ChoiceFilter(choices=RiskCategory.choices, label=_("Category"))
     risk_type = django_filters.ChoiceFilter(choices=RiskType.choices, label=_("Type"))
     objective = _choice_filter(annex_c.objective_choices(), method="filter_objective", label=_("Objective"))
     overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
@@ -237,7 +237,7 @@ class ImpactAssessmentFilterSet(OrganisationFilterSet):
 
 class RiskCriteriaFilterSet(OrganisationFilterSet):
     status = _choice_filter(CriteriaStatus.choices, label=_("Status"))
-    version = django_filters.NumberFilter()
+    version = django_filters.NumberFilter(label=_("Version"))
 
     class Meta:
         model = RiskCriteria
