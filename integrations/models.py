@@ -45,6 +45,7 @@ class WebhookEndpoint(OrganisationScopedModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
 
     def __str__(self) -> str:
         return self.name
@@ -86,6 +87,7 @@ class WebhookDelivery(OrganisationScopedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         indexes = [models.Index(fields=["organisation", "status", "next_attempt_at"])]
 

@@ -132,6 +132,7 @@ class ReviewTask(ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("review task")
+        verbose_name_plural = _("review tasks")
         ordering = ["due_date", "reference"]
         constraints = [
             *ReferencedModel.Meta.constraints,
@@ -200,6 +201,8 @@ class Notification(OrganisationScopedModel):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -168,6 +168,8 @@ class Risk(OwnedMixin, ReferencedModel):
     objects = RiskQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
         ordering = ["reference"]
         indexes = [
             models.Index(fields=["organisation", "status"]),
@@ -224,6 +226,7 @@ class TreatmentAction(ActionStateMixin, OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("treatment action")
+        verbose_name_plural = _("treatment actions")
         ordering = ["due_date", "reference"]
         indexes = [models.Index(fields=["organisation", "status", "due_date"])]
 
@@ -266,6 +269,7 @@ class RiskAssessment(OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
         ordering = ["-assessment_date", "-reference"]
         indexes = [models.Index(fields=["organisation", "status"])]
 
@@ -315,6 +319,7 @@ class ImpactAssessment(OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("impact assessment")
+        verbose_name_plural = _("impact assessments")
         ordering = ["ai_system__reference", "-version"]
         constraints = [
             *ReferencedModel.Meta.constraints,
@@ -354,6 +359,7 @@ class ImpactArea(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("impact area")
+        verbose_name_plural = _("impact areas")
         ordering = ["area", "created_at"]
 
     def __str__(self) -> str:
