@@ -25,11 +25,20 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 OSCAL_VERSION = "1.2.3"
 SCHEMA_PATH = Path(__file__).parent / "oscal_schema" / "oscal_complete_schema.json"
+
+
+def _in_reader_language(message):
+    """A refusal worded when it is shown: documents are built in the site language (OSCAL content is
+    machine-facing), but the page or API answer that reports the refusal is in the reader's language."""
+    return lazy(message, str)()
+
+
 KINDS = {
     "catalog": _("Catalog (a framework)"),
     "profile": _("Profile (the SoA: applicable Annex A controls)"),
@@ -134,7 +143,11 @@ def catalog(framework) -> dict:
     """The framework's requirements as an OSCAL catalog (nested as in the framework)."""
     requirements = list(framework.requirements.order_by("sort_order", "identifier"))
     if not requirements:
-        raise OscalError(gettext("%(framework)s has no requirements to export.") % {"framework": framework})
+        raise OscalError(
+            _in_reader_language(
+                lambda: gettext("%(framework)s has no requirements to export.") % {"framework": framework}
+            )
+        )
     children: dict = {}
     for requirement in requirements:
         children.setdefault(requirement.parent_id, []).append(requirement)
@@ -179,7 +192,7 @@ def profile(organisation) -> dict:
         .order_by("requirement__sort_order")
     )
     if not lines:
-        raise OscalError(gettext("The Statement of Applicability has no applicable Annex A control yet."))
+        raise OscalError(_("The Statement of Applicability has no applicable Annex A control yet."))
     soa = lines[0].soa
     resource = stable_uuid("iso42001-catalog", organisation.pk)
     metadata = _metadata(organisation, f"{soa.title} — {organisation.name}", version=str(soa.version))
@@ -220,7 +233,7 @@ def component_definition(organisation) -> dict:
 
     systems = list(AISystem.objects.filter(organisation=organisation).order_by("reference"))
     if not systems:
-        raise OscalError(gettext("The inventory has no AI system yet."))
+        raise OscalError(_("The inventory has no AI system yet."))
     controls = (
         Control.objects.filter(organisation=organisation)
         .prefetch_related("requirements__framework", "ai_systems")
