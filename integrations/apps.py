@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationsConfig(AppConfig):
     name = "integrations"
-    verbose_name = "Integrations"
+    verbose_name = _("Integrations")
 
     def ready(self):
         from aims.events import event
@@ -15,5 +16,5 @@ class IntegrationsConfig(AppConfig):
         from integrations.spreadsheets import register_spreadsheet_importers
 
         register_spreadsheet_importers()
-        register_nav("settings", NavLink("Webhooks", "integrations:webhook-list", "broadcast"))
-        register_nav("reports", NavLink("OSCAL export", "integrations:oscal", "filetype-json"))
+        register_nav("settings", NavLink(_("Webhooks"), "integrations:webhook-list", "broadcast"))
+        register_nav("reports", NavLink(_("OSCAL export"), "integrations:oscal", "filetype-json"))

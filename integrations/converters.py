@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aims.imports import CellError, Converter
 from aims.imports.converters import text_of
@@ -22,7 +23,7 @@ class DateTime(Converter):
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise CellError("Enter a date and time as YYYY-MM-DD HH:MM.") from None
+            raise CellError(gettext("Enter a date and time as YYYY-MM-DD HH:MM.")) from None
         return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
     def same(self, current, new) -> bool:
@@ -46,9 +47,9 @@ class JsonList(Converter):
             try:
                 items = json.loads(value)
             except json.JSONDecodeError:
-                raise CellError("The list is not valid JSON: give one item per line instead.") from None
+                raise CellError(gettext("The list is not valid JSON: give one item per line instead.")) from None
             if not isinstance(items, list):
-                raise CellError("Give a list.")
+                raise CellError(gettext("Give a list."))
             return [text_of(item) for item in items]
         lines = value.splitlines() if "\n" in value else value.split(" / ")  # the exports join with " / "
         return [line.strip() for line in lines if line.strip()]
@@ -73,9 +74,9 @@ class Number(Converter):
         try:
             number = Decimal(value)
         except InvalidOperation:
-            raise CellError("Enter a number, for example 12.5.") from None
+            raise CellError(gettext("Enter a number, for example 12.5.")) from None
         if not number.is_finite():
-            raise CellError("Enter a finite number.")
+            raise CellError(gettext("Enter a finite number."))
         return number
 
     def same(self, current, new) -> bool:
@@ -100,7 +101,9 @@ class MemberList(Converter):
             user = ctx.members.get(name)
             (users if user is not None else unknown).append(user or name)
         if unknown:
-            raise CellError(f"No member of this organisation has the username {', '.join(unknown)}.")
+            raise CellError(
+                gettext("No member of this organisation has the username %(names)s.") % {"names": ", ".join(unknown)}
+            )
         return users
 
 
@@ -145,8 +148,14 @@ class RequirementRef(Converter):
             if len(matches) == 1:
                 return matches[0]
             if len(matches) > 1:
-                raise CellError(f"“{candidate}” is in several frameworks: write it as framework-key:{candidate}.")
-        raise CellError(f"No requirement “{value}”: write it as framework-key:identifier (iso42001:A.6.2.4).")
+                raise CellError(
+                    gettext("“%(item)s” is in several frameworks: write it as framework-key:%(item)s.")
+                    % {"item": candidate}
+                )
+        raise CellError(
+            gettext("No requirement “%(item)s”: write it as framework-key:identifier (iso42001:A.6.2.4).")
+            % {"item": value}
+        )
 
     def to_python(self, raw, ctx):
         from aims.imports.converters import items_of

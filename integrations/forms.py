@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aims.events import EVENT_TYPES
 from aims.forms import OrganisationModelForm
@@ -10,17 +11,22 @@ class WebhookEndpointForm(OrganisationModelForm):
         choices=list(EVENT_TYPES.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Events sent to this endpoint.",
+        label=_("Event types"),
+        help_text=_("Events sent to this endpoint."),
     )
 
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "event_types", "active"]
+        labels = {"name": _("Name"), "url": _("URL"), "active": _("Active")}
 
 
 class OscalImportForm(forms.Form):
-    file = forms.FileField(label="OSCAL catalog (JSON)", help_text="An OSCAL 1.x catalog in JSON.")
+    file = forms.FileField(label=_("OSCAL catalog (JSON)"), help_text=_("An OSCAL 1.x catalog in JSON."))
     key = forms.SlugField(
-        max_length=40, required=False, help_text="Short key for the framework (from the title if empty)."
+        max_length=40,
+        required=False,
+        label=_("Key"),
+        help_text=_("Short key for the framework (from the title if empty)."),
     )
-    dry_run = forms.BooleanField(required=False, initial=True, label="Dry run: check the file, import nothing")
+    dry_run = forms.BooleanField(required=False, initial=True, label=_("Dry run: check the file, import nothing"))

@@ -3,6 +3,7 @@
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.events import EVENT_TYPES
@@ -30,9 +31,9 @@ class WebhookEndpoint(OrganisationScopedModel):
     """A URL that receives signed event notifications (admins only: the secret signs every delivery)."""
 
     name = models.CharField(max_length=120)
-    url = models.URLField(max_length=500, help_text="Where events are POSTed (https recommended).")
-    secret = models.CharField(max_length=100, default=new_secret, help_text="Signs every delivery (HMAC-SHA256).")
-    event_types = models.JSONField(default=list, blank=True, help_text="Event types sent here; empty sends none.")
+    url = models.URLField(max_length=500, help_text=_("Where events are POSTed (https recommended)."))
+    secret = models.CharField(max_length=100, default=new_secret, help_text=_("Signs every delivery (HMAC-SHA256)."))
+    event_types = models.JSONField(default=list, blank=True, help_text=_("Event types sent here; empty sends none."))
     active = models.BooleanField(default=True)
 
     objects = AdminOnlyQuerySet.as_manager()
@@ -43,7 +44,8 @@ class WebhookEndpoint(OrganisationScopedModel):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "webhook endpoint"
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
 
     def __str__(self) -> str:
         return self.name
@@ -56,23 +58,23 @@ class WebhookEndpoint(OrganisationScopedModel):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RETRYING = "retrying", "Retrying"
-    SUCCEEDED = "succeeded", "Delivered"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    RETRYING = "retrying", _("Retrying")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class WebhookDelivery(OrganisationScopedModel):
     """One event sent (or being sent) to one endpoint: the delivery log. A log, so it keeps no history."""
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event_id = models.UUIDField(help_text="The same for every endpoint the event goes to, and every retry.")
+    event_id = models.UUIDField(help_text=_("The same for every endpoint the event goes to, and every retry."))
     event_type = models.CharField(max_length=60)
     payload = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_ms = models.PositiveIntegerField(null=True, blank=True, help_text="Response time of the last attempt.")
+    response_ms = models.PositiveIntegerField(null=True, blank=True, help_text=_("Response time of the last attempt."))
     error = models.CharField(max_length=500, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -85,7 +87,8 @@ class WebhookDelivery(OrganisationScopedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         indexes = [models.Index(fields=["organisation", "status", "next_attempt_at"])]
 
     def __str__(self) -> str:

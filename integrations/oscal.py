@@ -25,14 +25,25 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 OSCAL_VERSION = "1.2.3"
 SCHEMA_PATH = Path(__file__).parent / "oscal_schema" / "oscal_complete_schema.json"
+
+
+def _in_reader_language(message):
+    """A refusal worded when it is shown: documents are built in the site language (OSCAL content is
+    machine-facing), but the page or API answer that reports the refusal is in the reader's language."""
+    return lazy(message, str)()
+
+
 KINDS = {
-    "catalog": "Catalog (a framework)",
-    "profile": "Profile (the SoA: applicable Annex A controls)",
-    "component-definition": "Component definition (implemented controls per AI system)",
-    "assessment-results": "Assessment results (an internal audit)",
+    "catalog": _("Catalog (a framework)"),
+    "profile": _("Profile (the SoA: applicable Annex A controls)"),
+    "component-definition": _("Component definition (implemented controls per AI system)"),
+    "assessment-results": _("Assessment results (an internal audit)"),
 }
 _NS = uuid.UUID("6f1c8a52-3a5e-4c4e-9d1f-2b0f5e7a9c10")
 AIMS_NS = "https://aims.example/ns/oscal"  # namespace of our own properties
@@ -132,7 +143,11 @@ def catalog(framework) -> dict:
     """The framework's requirements as an OSCAL catalog (nested as in the framework)."""
     requirements = list(framework.requirements.order_by("sort_order", "identifier"))
     if not requirements:
-        raise OscalError(f"{framework} has no requirements to export.")
+        raise OscalError(
+            _in_reader_language(
+                lambda: gettext("%(framework)s has no requirements to export.") % {"framework": framework}
+            )
+        )
     children: dict = {}
     for requirement in requirements:
         children.setdefault(requirement.parent_id, []).append(requirement)
@@ -177,7 +192,7 @@ def profile(organisation) -> dict:
         .order_by("requirement__sort_order")
     )
     if not lines:
-        raise OscalError("The Statement of Applicability has no applicable Annex A control yet.")
+        raise OscalError(_("The Statement of Applicability has no applicable Annex A control yet."))
     soa = lines[0].soa
     resource = stable_uuid("iso42001-catalog", organisation.pk)
     metadata = _metadata(organisation, f"{soa.title} — {organisation.name}", version=str(soa.version))
@@ -218,7 +233,7 @@ def component_definition(organisation) -> dict:
 
     systems = list(AISystem.objects.filter(organisation=organisation).order_by("reference"))
     if not systems:
-        raise OscalError("The inventory has no AI system yet.")
+        raise OscalError(_("The inventory has no AI system yet."))
     controls = (
         Control.objects.filter(organisation=organisation)
         .prefetch_related("requirements__framework", "ai_systems")
@@ -485,10 +500,10 @@ def import_catalog(*, actor, organisation, content: bytes, key: str = "", dry_ru
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        result.errors.append(f"The file is not JSON: {exc}.")
+        result.errors.append(gettext("The file is not JSON: %(error)s.") % {"error": exc})
         return result
     if not isinstance(document, dict) or "catalog" not in document:
-        result.errors.append("The file is not an OSCAL catalog (its root must be “catalog”).")
+        result.errors.append(gettext("The file is not an OSCAL catalog (its root must be “catalog”)."))
         return result
     result.errors = validate(document)
     if result.errors:
@@ -496,7 +511,7 @@ def import_catalog(*, actor, organisation, content: bytes, key: str = "", dry_ru
     body = document["catalog"]
     rows = _catalog_rows(body)
     if not rows:
-        result.errors.append("The catalog has no groups or controls.")
+        result.errors.append(gettext("The catalog has no groups or controls."))
         return result
     metadata = body["metadata"]
     key = slugify(key or metadata["title"])[:40] or "oscal-catalog"

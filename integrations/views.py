@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aims.events import EVENT_TYPES
@@ -51,7 +53,7 @@ def webhook_form(request, pk=None):
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
-            messages.success(request, f"{saved} saved.")
+            messages.success(request, gettext("%(endpoint)s saved.") % {"endpoint": saved})
             return redirect("integrations:webhook-detail", saved.pk)
     return render(request, "integrations/webhook_form.html", {"form": form, "object": endpoint})
 
@@ -81,7 +83,7 @@ def _endpoint_action(service, message, *, to_list: bool = False):
     def view(request, pk):
         endpoint = _endpoint(request, pk)
         service(actor=request.user, endpoint=endpoint)
-        messages.success(request, message.format(endpoint=endpoint))
+        messages.success(request, message % {"endpoint": endpoint})
         if to_list:
             return redirect("integrations:webhook-list")
         return redirect("integrations:webhook-detail", endpoint.pk)
@@ -91,7 +93,7 @@ def _endpoint_action(service, message, *, to_list: bool = False):
 
 
 webhook_test = _endpoint_action(
-    webhooks.send_test_event, "A test event was queued: its delivery appears in the log below."
+    webhooks.send_test_event, _("A test event was queued: its delivery appears in the log below.")
 )
-webhook_rotate = _endpoint_action(webhooks.endpoint_rotate_secret, "A new secret was made: update your receiver.")
-webhook_delete = _endpoint_action(webhooks.endpoint_delete, "{endpoint} deleted.", to_list=True)
+webhook_rotate = _endpoint_action(webhooks.endpoint_rotate_secret, _("A new secret was made: update your receiver."))
+webhook_delete = _endpoint_action(webhooks.endpoint_delete, _("%(endpoint)s deleted."), to_list=True)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from aims.permissions import can
 from integrations import oscal
@@ -75,6 +76,10 @@ def oscal_import(request):
         dry_run=form.cleaned_data["dry_run"],
     )
     if result.ok and not result.dry_run:
-        messages.success(request, f"Imported {result.framework}: {result.created} created, {result.updated} updated.")
+        messages.success(
+            request,
+            gettext("Imported %(framework)s: %(created)s created, %(updated)s updated.")
+            % {"framework": result.framework, "created": result.created, "updated": result.updated},
+        )
         return redirect("controls:framework-detail", result.framework.pk)
     return _page(request, form, result, status=200 if result.ok else 400)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
-    verbose_name = "Scheduled reviews and notifications"
+    verbose_name = _("Scheduled reviews and notifications")
 
     def ready(self):
         from aims.dashboard import register_panel
@@ -12,9 +13,9 @@ class ReviewsConfig(AppConfig):
         from reviews.dashboard import reviews_panel
         from reviews.demo import seed_reviews
 
-        register_nav("reviews", NavLink("My reviews", "reviews:my", "calendar-check"))
-        register_nav("reviews", NavLink("All review tasks", "reviews:task-list", "list-task"))
-        register_nav("reviews", NavLink("Notifications", "reviews:notifications", "bell"))
-        register_nav("settings", NavLink("Review settings", "reviews:settings", "alarm"))
+        register_nav("reviews", NavLink(_("My reviews"), "reviews:my", "calendar-check"))
+        register_nav("reviews", NavLink(_("All review tasks"), "reviews:task-list", "list-task"))
+        register_nav("reviews", NavLink(_("Notifications"), "reviews:notifications", "bell"))
+        register_nav("settings", NavLink(_("Review settings"), "reviews:settings", "alarm"))
         register_seeder(seed_reviews, order=90)
         register_panel(reviews_panel, order=5)

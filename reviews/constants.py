@@ -1,34 +1,35 @@
 """Choices of the reviews app."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TaskState(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    OPEN = "open", _("Open")
+    DONE = "done", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Outcome(models.TextChoices):
-    NO_CHANGE = "no_change", "Reviewed, no change needed"
-    UPDATED = "updated", "Reviewed and updated"
-    RETIRE = "retire", "Retire it"
+    NO_CHANGE = "no_change", _("Reviewed, no change needed")
+    UPDATED = "updated", _("Reviewed and updated")
+    RETIRE = "retire", _("Retire it")
 
 
 class NotificationKind(models.TextChoices):
-    REMINDER = "reminder", "Review due"
-    ESCALATION = "escalation", "Review overdue"
-    INFO = "info", "Information"
+    REMINDER = "reminder", _("Review due")
+    ESCALATION = "escalation", _("Review overdue")
+    INFO = "info", _("Information")
 
 
 WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
 ]
 
 DEFAULT_LEAD_DAYS = 14

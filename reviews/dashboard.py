@@ -1,5 +1,7 @@
 """The dashboard panel: the member's open reviews, overdue first (officers also see those nobody owns)."""
 
+from django.utils.translation import gettext
+
 from aims.permissions import role_of
 from aims.roles import Role
 from reviews.constants import TaskState
@@ -21,7 +23,7 @@ def reviews_panel(request):
     today = local_now(organisation).date()
     first = list(tasks.select_related("assignee").order_by("due_date", "reference")[:6])
     return {
-        "title": "My reviews",
+        "title": gettext("My reviews"),
         "template": "reviews/panels/my_reviews.html",
         "context": {
             "tasks": first,

@@ -3,9 +3,10 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aims.filters import OrganisationFilterSet, YesNoFilter
-from reviews.constants import TaskState
+from reviews.constants import NotificationKind, TaskState
 from reviews.kinds import kind_choices
 from reviews.models import Notification, ReviewTask
 
@@ -20,11 +21,11 @@ def _members(request):
 class ReviewTaskFilterSet(OrganisationFilterSet):
     search_fields = ("reference", "object_label", "comment")
 
-    state = django_filters.ChoiceFilter(choices=TaskState.choices)
-    kind = django_filters.ChoiceFilter(choices=kind_choices)
-    assignee = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
-    unassigned = YesNoFilter(field_name="assignee", lookup_expr="isnull", label="For the officers")
-    overdue = YesNoFilter(method="filter_overdue", label="Overdue")
+    state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("State"))
+    kind = django_filters.ChoiceFilter(choices=kind_choices, label=_("Kind"))
+    assignee = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
+    unassigned = YesNoFilter(field_name="assignee", lookup_expr="isnull", label=_("For the officers"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = ReviewTask
@@ -39,7 +40,8 @@ class ReviewTaskFilterSet(OrganisationFilterSet):
 
 
 class NotificationFilterSet(OrganisationFilterSet):
-    unread = YesNoFilter(field_name="read_at", lookup_expr="isnull", label="Unread")
+    unread = YesNoFilter(field_name="read_at", lookup_expr="isnull", label=_("Unread"))
+    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices, label=_("Kind"))
 
     class Meta:
         model = Notification

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reviews.constants import WEEKDAYS, Outcome
 from reviews.kinds import all_kinds
@@ -12,12 +14,15 @@ def cadence_kinds():
 
 
 class CompleteForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect, initial=Outcome.NO_CHANGE)
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices, widget=forms.RadioSelect, initial=Outcome.NO_CHANGE, label=_("Outcome")
+    )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=4000,
-        help_text="What you checked and what changed. Required when something was updated or the object is retired.",
+        label=_("Comment"),
+        help_text=_("What you checked and what changed. Required when something was updated or the object is retired."),
     )
 
     def __init__(self, *args, kind=None, **kwargs):
@@ -28,7 +33,10 @@ class CompleteForm(forms.Form):
 
 class ReassignForm(forms.Form):
     assignee = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="The AIMS officers", label="Give it to"
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("The AIMS officers"),
+        label=_("Give it to"),
     )
 
     def __init__(self, *args, organisation=None, **kwargs):
@@ -40,30 +48,31 @@ class ReassignForm(forms.Form):
 
 class ReviewSettingsForm(forms.Form):
     lead_days = forms.IntegerField(
-        label="Reminder lead time (days)",
+        label=_("Reminder lead time (days)"),
         min_value=0,
         max_value=90,
-        help_text="A review task is created, and its owner reminded, this many days before the review is due.",
+        help_text=_("A review task is created, and its owner reminded, this many days before the review is due."),
     )
     escalation_days = forms.IntegerField(
-        label="Escalation delay (days)",
+        label=_("Escalation delay (days)"),
         min_value=1,
         max_value=90,
-        help_text="A task still open this many days after its due date goes to the AIMS officers, once.",
+        help_text=_("A task still open this many days after its due date goes to the AIMS officers, once."),
     )
     quiet_days = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="No reminders or escalations are sent on these days; they go out on the next working day.",
+        label=_("Quiet days"),
+        help_text=_("No reminders or escalations are sent on these days; they go out on the next working day."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in cadence_kinds():
             self.fields[f"cadence_{kind.key}"] = forms.IntegerField(
-                label=f"{kind.label}: months between reviews",
+                label=gettext("%(kind)s: months between reviews") % {"kind": kind.label},
                 min_value=1,
                 max_value=60,
                 initial=kind.default_cadence_months,

@@ -16,6 +16,8 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.services import ServiceError, save_with_history
 from registry.services.inventory import add_months
@@ -102,7 +104,7 @@ def _as_service_error(call):
     try:
         return call()
     except PermissionDenied:
-        raise ServiceError("Your role may not do this; ask an AIMS officer.", field="outcome") from None
+        raise ServiceError(gettext("Your role may not do this; ask an AIMS officer."), field="outcome") from None
 
 
 def _ai_system_advance(obj, *, actor, reviewed_on, months, reason):
@@ -242,7 +244,7 @@ def register_builtin_kinds() -> None:
     register_kind(
         ReviewableKind(
             key="ai_system",
-            label="AI system",
+            label=_("AI system"),
             model_label="registry.AISystem",
             url_name="registry:aisystem-detail",
             default_cadence_months=12,
@@ -252,14 +254,16 @@ def register_builtin_kinds() -> None:
             advance=_ai_system_advance,
             retire=_ai_system_retire,
             uses_cadence=False,
-            note="Completing records the review on the system and moves its next review by the system's own "
-            "review cadence.",
+            note=_(
+                "Completing records the review on the system and moves its next review by the system's own "
+                "review cadence."
+            ),
         )
     )
     register_kind(
         ReviewableKind(
             key="risk",
-            label="Risk",
+            label=_("Risk"),
             model_label="risk.Risk",
             url_name="risk:risk-detail",
             default_cadence_months=6,
@@ -268,14 +272,16 @@ def register_builtin_kinds() -> None:
             advance=_risk_advance,
             retire=_risk_retire,
             select_related=("criteria",),
-            note="The next review follows the risk criteria for the risk's level, or the organisation's cadence. "
-            "Retiring closes the risk.",
+            note=_(
+                "The next review follows the risk criteria for the risk's level, or the organisation's cadence. "
+                "Retiring closes the risk."
+            ),
         )
     )
     register_kind(
         ReviewableKind(
             key="impact_assessment",
-            label="Impact assessment",
+            label=_("Impact assessment"),
             model_label="risk.ImpactAssessment",
             url_name="risk:impact-detail",
             default_cadence_months=12,
@@ -283,13 +289,13 @@ def register_builtin_kinds() -> None:
             active=_impact_active,
             advance=_date_field_advance("next_review"),
             select_related=("ai_system",),
-            note="An approved assessment is not edited: if it needs changes, start a new version from its page.",
+            note=_("An approved assessment is not edited: if it needs changes, start a new version from its page."),
         )
     )
     register_kind(
         ReviewableKind(
             key="control",
-            label="Control",
+            label=_("Control"),
             model_label="controls.Control",
             url_name="controls:control-detail",
             default_cadence_months=12,
@@ -301,7 +307,7 @@ def register_builtin_kinds() -> None:
     register_kind(
         ReviewableKind(
             key="policy",
-            label="Policy",
+            label=_("Policy"),
             model_label="controls.Policy",
             url_name="controls:policy-detail",
             default_cadence_months=12,
@@ -309,27 +315,29 @@ def register_builtin_kinds() -> None:
             active=_policy_active,
             advance=_date_field_advance("review_date"),
             retire=_policy_retire,
-            note="An approved policy is not edited: to change its text, start a new version from its page.",
+            note=_("An approved policy is not edited: to change its text, start a new version from its page."),
         )
     )
     register_kind(
         ReviewableKind(
             key="evidence",
-            label="Evidence (expiry)",
+            label=_("Evidence (expiry)"),
             model_label="controls.Evidence",
             url_name="controls:evidence-detail",
             default_cadence_months=12,
             date_field="expiry_date",
             active=_evidence_active,
             advance=_evidence_advance,
-            note="Upload a new revision first if the evidence was renewed. Completing with 'no change' confirms "
-            "it still holds and extends its expiry by the cadence.",
+            note=_(
+                "Upload a new revision first if the evidence was renewed. Completing with 'no change' confirms "
+                "it still holds and extends its expiry by the cadence."
+            ),
         )
     )
     register_kind(
         ReviewableKind(
             key="soa",
-            label="Statement of Applicability",
+            label=_("Statement of Applicability"),
             model_label="controls.StatementOfApplicability",
             url_name="controls:soa",
             default_cadence_months=12,
@@ -341,7 +349,7 @@ def register_builtin_kinds() -> None:
     register_kind(
         ReviewableKind(
             key="training",
-            label="Training record (expiry)",
+            label=_("Training record (expiry)"),
             model_label="governance.TrainingRecord",
             url_name="governance:trainingrecord-detail",
             default_cadence_months=12,
@@ -351,13 +359,15 @@ def register_builtin_kinds() -> None:
             advance=_training_advance,
             uses_cadence=False,
             select_related=("course", "member"),
-            note="A certificate's expiry is not extended here: record the renewed training as a new training record.",
+            note=_(
+                "A certificate's expiry is not extended here: record the renewed training as a new training record."
+            ),
         )
     )
     register_kind(
         ReviewableKind(
             key="objective",
-            label="AI objective",
+            label=_("AI objective"),
             model_label="governance.Objective",
             url_name="governance:objective-detail",
             default_cadence_months=3,
@@ -365,7 +375,7 @@ def register_builtin_kinds() -> None:
             active=_objective_active,
             advance=_tracked_advance,
             retire=_objective_retire,
-            note="Retiring cancels the objective.",
+            note=_("Retiring cancels the objective."),
         )
     )
 

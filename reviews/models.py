@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
@@ -40,42 +42,44 @@ class ReviewSettings(OrganisationScopedModel):
     CONTRIBUTOR_MAY_ADD = False
 
     lead_days = models.PositiveSmallIntegerField(
-        "reminder lead time (days)",
+        _("reminder lead time (days)"),
         default=DEFAULT_LEAD_DAYS,
         validators=[MaxValueValidator(90)],
-        help_text="A review task is created, and its owner reminded, this many days before the review is due.",
+        help_text=_("A review task is created, and its owner reminded, this many days before the review is due."),
     )
     escalation_days = models.PositiveSmallIntegerField(
-        "escalation delay (days)",
+        _("escalation delay (days)"),
         default=DEFAULT_ESCALATION_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
-        help_text="A task still open this many days after its due date is escalated to the AIMS officers (once).",
+        help_text=_("A task still open this many days after its due date is escalated to the AIMS officers (once)."),
     )
     quiet_days = models.JSONField(
         default=_default_quiet_days,
         blank=True,
-        help_text="Weekdays (0 = Monday … 6 = Sunday) on which no reminder or escalation is sent; they wait for "
-        "the next working day.",
+        help_text=_(
+            "Weekdays (0 = Monday … 6 = Sunday) on which no reminder or escalation is sent; they wait for "
+            "the next working day."
+        ),
     )
     cadences = models.JSONField(
-        "review cadence per kind (months)",
+        _("review cadence per kind (months)"),
         default=dict,
         blank=True,
-        help_text="Months between reviews per kind of object; a kind not listed uses the product default.",
+        help_text=_("Months between reviews per kind of object; a kind not listed uses the product default."),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "review settings"
-        verbose_name_plural = "review settings"
+        verbose_name = _("review settings")
+        verbose_name_plural = _("review settings")
         constraints = [models.UniqueConstraint(fields=["organisation"], name="reviews_settings_one_per_organisation")]
 
     def __str__(self) -> str:
-        return "Review settings"
+        return gettext("Review settings")
 
     @property
     def reference(self) -> str:
-        return "Review settings"
+        return gettext("Review settings")
 
 
 class ReviewTaskQuerySet(OrganisationQuerySet):
@@ -104,7 +108,7 @@ class ReviewTask(ReferencedModel):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.UUIDField()
     target = GenericForeignKey("content_type", "object_id")
-    object_label = models.CharField("object", max_length=300)
+    object_label = models.CharField(_("object"), max_length=300)
     due_date = models.DateField()
     assignee = models.ForeignKey(
         USER,
@@ -112,22 +116,23 @@ class ReviewTask(ReferencedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty: the object has no owner and the AIMS officers review it.",
+        help_text=_("Empty: the object has no owner and the AIMS officers review it."),
     )
     state = models.CharField(max_length=20, choices=TaskState.choices, default=TaskState.OPEN)
-    notified_at = models.DateTimeField("reminder sent", null=True, blank=True)
+    notified_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     comment = models.TextField(blank=True)
-    next_due = models.DateField("next review set to", null=True, blank=True)
+    next_due = models.DateField(_("next review set to"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ReviewTaskQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "review task"
+        verbose_name = _("review task")
+        verbose_name_plural = _("review tasks")
         ordering = ["due_date", "reference"]
         constraints = [
             *ReferencedModel.Meta.constraints,
@@ -142,11 +147,14 @@ class ReviewTask(ReferencedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} Review of {self.object_label}"
+        return gettext("%(reference)s Review of %(object)s") % {
+            "reference": self.reference,
+            "object": self.object_label,
+        }
 
     @property
     def name(self) -> str:
-        return f"Review of {self.object_label}"
+        return gettext("Review of %(object)s") % {"object": self.object_label}
 
     @property
     def is_open(self) -> bool:
@@ -186,13 +194,15 @@ class Notification(OrganisationScopedModel):
     kind = models.CharField(max_length=20, choices=NotificationKind.choices, default=NotificationKind.INFO)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    url = models.CharField("link", max_length=500, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
     task = models.ForeignKey(ReviewTask, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     read_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

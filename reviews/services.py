@@ -28,7 +28,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
+from accounts.locale import override_for
 from accounts.models import Membership
 from aims.permissions import can
 from aims.roles import Role
@@ -68,9 +71,9 @@ def _check_settings(data: dict) -> dict:
         except (TypeError, ValueError):
             quiet = None
         if quiet is None or any(day < 0 or day > 6 for day in quiet):
-            errors["quiet_days"] = ["Choose weekdays from Monday (0) to Sunday (6)."]
+            errors["quiet_days"] = [gettext("Choose weekdays from Monday (0) to Sunday (6).")]
         elif len(quiet) == 7:
-            errors["quiet_days"] = ["At least one day of the week must send reminders."]
+            errors["quiet_days"] = [gettext("At least one day of the week must send reminders.")]
         else:
             data["quiet_days"] = quiet
     cadences = data.get("cadences")
@@ -78,14 +81,16 @@ def _check_settings(data: dict) -> dict:
         clean = {}
         for key, value in dict(cadences).items():
             if get_kind(key) is None:
-                errors.setdefault("cadences", []).append(f"Unknown kind “{key}”.")
+                errors.setdefault("cadences", []).append(gettext("Unknown kind “%(key)s”.") % {"key": key})
                 continue
             try:
                 months = int(value)
             except (TypeError, ValueError):
                 months = 0
             if not 1 <= months <= 60:
-                errors.setdefault("cadences", []).append(f"{get_kind(key).label}: choose 1 to 60 months.")
+                errors.setdefault("cadences", []).append(
+                    gettext("%(kind)s: choose 1 to 60 months.") % {"kind": get_kind(key).label}
+                )
             else:
                 clean[key] = months
         data["cadences"] = clean
@@ -100,7 +105,7 @@ def review_settings_update(*, actor, organisation, data: dict) -> ReviewSettings
     allowed = {"lead_days", "escalation_days", "quiet_days", "cadences"}
     unknown = set(data) - allowed
     if unknown:
-        raise ServiceError({name: ["This field cannot be set here."] for name in sorted(unknown)})
+        raise ServiceError({name: [gettext("This field cannot be set here.")] for name in sorted(unknown)})
     if not can(actor, "change", review_settings_for(organisation), organisation):
         raise PermissionDenied
     data = _check_settings(dict(data))
@@ -228,14 +233,15 @@ def reviews_cancel_stale(*, organisation, today: dt.date | None = None) -> int:
             obj = objects.get(task.object_id)
             note = ""
             if obj is None:
-                note = "The object was deleted or is no longer reviewed (retired, closed or superseded)."
+                note = gettext("The object was deleted or is no longer reviewed (retired, closed or superseded).")
             elif kind.date_field:
                 current = kind.current_due(obj)
                 if current is None or current > task.due_date:
                     note = (
-                        f"The review date was moved to {current:%Y-%m-%d} on the object itself."
+                        gettext("The review date was moved to %(date)s on the object itself.")
+                        % {"date": f"{current:%Y-%m-%d}"}
                         if current
-                        else ("The object no longer has a review date.")
+                        else gettext("The object no longer has a review date.")
                     )
             if note:
                 updated = ReviewTask.objects.filter(pk=task.pk, state=TaskState.OPEN).update(
@@ -315,26 +321,34 @@ def _is_quiet(review_settings: ReviewSettings, today: dt.date) -> bool:
 
 
 def _announce(task: ReviewTask, recipients, *, kind: str, today: dt.date) -> None:
-    """An in-app notification and an email to each recipient: the owner's reminder, or the officers' escalation."""
+    """An in-app notification and an email to each recipient: the owner's reminder, or the officers' escalation.
+
+    Each recipient reads them in their own language (their choice, else their organisation's), whatever language
+    the job or request that sends them runs in."""
     escalation = kind == NotificationKind.ESCALATION
     for recipient in recipients:
-        context = _email_context(task, recipient, today=today, escalation=escalation)
-        if escalation:
-            title = f"Overdue review ({context['days_overdue']} days): {task.object_label}"
-            body = f"The review was due on {task.due_date:%d %b %Y} and is still open."
-        else:
-            title = f"Review due {task.due_date:%d %b %Y}: {task.object_label}"
-            body = f"{context['kind_label']} to review by {task.due_date:%d %b %Y}."
-        notify(
-            organisation=task.organisation,
-            recipient=recipient,
-            kind=kind,
-            title=title,
-            body=body,
-            url=context["task_url"].removeprefix(_site_url()),
-            task=task,
-        )
-        _send_email("escalation" if escalation else "reminder", context, recipient)
+        with override_for(user=recipient, organisation=task.organisation):
+            context = _email_context(task, recipient, today=today, escalation=escalation)
+            due = date_format(task.due_date, "j M Y")
+            if escalation:
+                days = context["days_overdue"]
+                title = ngettext(
+                    "Overdue review (%(days)s day): %(object)s", "Overdue review (%(days)s days): %(object)s", days
+                ) % {"days": days, "object": task.object_label}
+                body = gettext("The review was due on %(date)s and is still open.") % {"date": due}
+            else:
+                title = gettext("Review due %(date)s: %(object)s") % {"date": due, "object": task.object_label}
+                body = gettext("%(kind)s to review by %(date)s.") % {"kind": context["kind_label"], "date": due}
+            notify(
+                organisation=task.organisation,
+                recipient=recipient,
+                kind=kind,
+                title=title,
+                body=body,
+                url=context["task_url"].removeprefix(_site_url()),
+                task=task,
+            )
+            _send_email("escalation" if escalation else "reminder", context, recipient)
 
 
 # --- 3. Reminders -------------------------------------------------------------------------------------------------
@@ -424,27 +438,36 @@ def review_task_complete(
     if not can(actor, "change", task, task.organisation):
         raise PermissionDenied
     if not task.is_open:
-        raise ServiceError(f"{task.reference} is already {task.get_state_display().lower()}.", conflict=True)
+        raise ServiceError(
+            gettext("%(reference)s is already %(state)s.")
+            % {"reference": task.reference, "state": task.get_state_display().lower()},
+            conflict=True,
+        )
     if outcome not in Outcome.values:
-        raise ServiceError("Choose the outcome of the review.", field="outcome")
+        raise ServiceError(gettext("Choose the outcome of the review."), field="outcome")
     comment = (comment or "").strip()
     kind = get_kind(task.kind)
     if kind is None:
-        raise ServiceError("This kind of object is no longer reviewed.", conflict=True)
+        raise ServiceError(gettext("This kind of object is no longer reviewed."), conflict=True)
     obj = kind.model.objects.select_for_update().filter(pk=task.object_id, organisation=task.organisation).first()
     if obj is None:
-        raise ServiceError("The object no longer exists; the task will be cancelled by the next run.", conflict=True)
+        raise ServiceError(
+            gettext("The object no longer exists; the task will be cancelled by the next run."), conflict=True
+        )
     today = _today(task.organisation, today)
     next_due = None
     if outcome == Outcome.RETIRE:
         if not kind.can_retire:
-            raise ServiceError(f"A {kind.label.lower()} cannot be retired from a review.", field="outcome")
+            raise ServiceError(
+                gettext("This kind of object (%(kind)s) cannot be retired from a review.") % {"kind": kind.label},
+                field="outcome",
+            )
         if not comment:
-            raise ServiceError("Say why it is retired.", field="comment")
+            raise ServiceError(gettext("Say why it is retired."), field="comment")
         kind.retire(obj, actor=actor, comment=comment)
     else:
         if outcome == Outcome.UPDATED and not comment:
-            raise ServiceError("Say what was updated.", field="comment")
+            raise ServiceError(gettext("Say what was updated."), field="comment")
         current = kind.current_due(obj)
         if current is not None and current > task.due_date and current > today:
             next_due = current  # already moved on while the review was done (a new expiry, a changed date)
@@ -470,9 +493,9 @@ def review_task_reassign(*, actor, task: ReviewTask, assignee) -> ReviewTask:
     if not can(actor, "approve", task, task.organisation):
         raise PermissionDenied
     if not task.is_open:
-        raise ServiceError(f"{task.reference} is no longer open.", conflict=True)
+        raise ServiceError(gettext("%(reference)s is no longer open.") % {"reference": task.reference}, conflict=True)
     if assignee is not None and assignee.pk not in _member_ids(task.organisation):
-        raise ServiceError("Choose a member of this organisation.", field="assignee")
+        raise ServiceError(gettext("Choose a member of this organisation."), field="assignee")
     task.assignee = assignee
     task.notified_at = None  # the new assignee gets the reminder at the next run
     save_with_history(task, actor=actor, reason=f"Reassigned to {assignee or 'the officers'}")

@@ -9,7 +9,10 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDetailView, RegisterListView, Tab
@@ -24,12 +27,12 @@ from reviews.kinds import get_kind, object_url
 from reviews.models import Notification, ReviewSettings, ReviewTask
 
 COLUMNS = [
-    Column("reference", "Task", "reference", "reviews/cells/reference.html"),
-    Column("object_label", "Object", "object_label", "reviews/cells/object.html"),
-    Column("kind", "Kind", "kind", "reviews/cells/kind.html"),
-    Column("due_date", "Due", "due_date", "reviews/cells/due.html"),
-    Column("assignee", "Owner", "assignee__username", "reviews/cells/assignee.html"),
-    Column("state", "State", "state", "reviews/cells/state.html"),
+    Column("reference", _("Task"), "reference", "reviews/cells/reference.html"),
+    Column("object_label", _("Object"), "object_label", "reviews/cells/object.html"),
+    Column("kind", _("Kind"), "kind", "reviews/cells/kind.html"),
+    Column("due_date", _("Due"), "due_date", "reviews/cells/due.html"),
+    Column("assignee", _("Owner"), "assignee__username", "reviews/cells/assignee.html"),
+    Column("state", _("State"), "state", "reviews/cells/state.html"),
 ]
 EXPORT_FIELDS = [
     ("Task", "reference"),
@@ -84,13 +87,13 @@ class TaskListMixin:
 class ReviewTaskListView(TaskListMixin, RegisterListView):
     """Every review task of the organisation (the officers' view), filterable."""
 
-    title = "Review tasks"
+    title = _("Review tasks")
 
 
 class MyReviewsView(TaskListMixin, RegisterListView):
     """The member's own review tasks (officers also see the ones nobody owns); open and overdue first."""
 
-    title = "My reviews"
+    title = _("My reviews")
 
     def scoped_queryset(self):
         role = role_of(self.request.user, self.request.organisation)
@@ -114,7 +117,7 @@ class ReviewTaskDetailView(RegisterDetailView):
     model = ReviewTask
     url_base = "reviews:task"
     template_name = "reviews/task_detail.html"
-    tabs = [Tab("overview", "Review", "reviews/tabs/task_overview.html")]
+    tabs = [Tab("overview", _("Review"), "reviews/tabs/task_overview.html")]
 
     def base_queryset(self):
         return ReviewTask.objects.select_related("assignee", "completed_by", "content_type")
@@ -180,8 +183,14 @@ class ReviewTaskCompleteView(TaskActionView):
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:
-                moved = f" Next review: {task.next_due:%d %b %Y}." if task.next_due else ""
-                messages.success(request, f"{task.reference} completed.{moved}")
+                if task.next_due:
+                    message = gettext("%(reference)s completed. Next review: %(date)s.") % {
+                        "reference": task.reference,
+                        "date": date_format(task.next_due, "j M Y"),
+                    }
+                else:
+                    message = gettext("%(reference)s completed.") % {"reference": task.reference}
+                messages.success(request, message)
                 return redirect("reviews:task-detail", task.pk)
         return self.rerender(task, complete_form=form)
 
@@ -200,7 +209,7 @@ class ReviewTaskReassignView(TaskActionView):
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"{task.reference} reassigned.")
+                messages.success(request, gettext("%(reference)s reassigned.") % {"reference": task.reference})
                 return redirect("reviews:task-detail", task.pk)
         return self.rerender(task, reassign_form=form)
 
@@ -216,8 +225,10 @@ class RunNowView(OrganisationViewMixin, View):
         result = services.reviews_run_daily(organisation=request.organisation)
         messages.success(
             request,
-            f"Review check done: {result['created']} new task(s), {result['reminded']} reminder(s) sent, "
-            f"{result['escalated']} escalated.",
+            gettext(
+                "Review check done: %(created)s new task(s), %(reminded)s reminder(s) sent, %(escalated)s escalated."
+            )
+            % result,
         )
         target = request.POST.get("next", "")
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -233,13 +244,13 @@ class NotificationListView(RegisterListView):
     url_base = "reviews:notification"
     filterset_class = NotificationFilterSet
     columns = [
-        Column("title", "Notification", None, "reviews/cells/notification.html"),
-        Column("kind", "Kind", "kind", "reviews/cells/notification_kind.html"),
-        Column("created_at", "Received", "created_at", "reviews/cells/received.html"),
+        Column("title", _("Notification"), None, "reviews/cells/notification.html"),
+        Column("kind", _("Kind"), "kind", "reviews/cells/notification_kind.html"),
+        Column("created_at", _("Received"), "created_at", "reviews/cells/received.html"),
     ]
     default_ordering = "-created_at"
     template_name = "reviews/notification_list.html"
-    title = "Notifications"
+    title = _("Notifications")
 
     def base_queryset(self):
         return Notification.objects.all()
@@ -267,7 +278,11 @@ class NotificationReadAllView(OrganisationViewMixin, View):
 
     def post(self, request):
         count = services.notifications_mark_all_read(actor=request.user, organisation=request.organisation)
-        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+        messages.success(
+            request,
+            ngettext("%(count)s notification marked as read.", "%(count)s notifications marked as read.", count)
+            % {"count": count},
+        )
         return redirect("reviews:notifications")
 
 
@@ -280,7 +295,7 @@ class ReviewSettingsView(OrganisationViewMixin, View):
 
     def context(self, form):
         current = services.review_settings_for(self.request.organisation)
-        return {"form": form, "can_change": self.allowed("change", current), "title": "Review settings"}
+        return {"form": form, "can_change": self.allowed("change", current), "title": gettext("Review settings")}
 
     def get(self, request):
         current = services.review_settings_for(request.organisation)
@@ -298,6 +313,6 @@ class ReviewSettingsView(OrganisationViewMixin, View):
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, "Review settings saved.")
+                messages.success(request, gettext("Review settings saved."))
                 return redirect("reviews:settings")
         return render(request, self.template_name, self.context(form), status=400)

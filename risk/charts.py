@@ -12,6 +12,8 @@ from html import escape
 from urllib.parse import urlencode
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from risk.constants import LEVEL_ORDER, RiskLevel
 
@@ -20,7 +22,22 @@ LEVEL_COLOURS = {"low": "#a8dcae", "medium": "#ffe08a", "high": "#ffb26b", "crit
 TEXT_COLOUR = "#111111"
 MUTED_COLOUR = "#495057"
 LEVEL_LETTERS = {"low": "L", "medium": "M", "high": "H", "critical": "C"}
-_KIND_TITLES = {"inherent": "Inherent risk", "residual": "Residual risk", "current": "Current risk"}
+_KIND_TITLES = {
+    "inherent": _("Inherent risk heat map"),
+    "residual": _("Residual risk heat map"),
+    "current": _("Current risk heat map"),
+}
+
+
+def level_letter(level: str) -> str:
+    """The level's letter in the reader's language (L/M/H/C in English), so levels are not told by colour alone."""
+    letters = {
+        "low": pgettext("letter for the risk level low", "L"),
+        "medium": pgettext("letter for the risk level medium", "M"),
+        "high": pgettext("letter for the risk level high", "H"),
+        "critical": pgettext("letter for the risk level critical", "C"),
+    }
+    return letters.get(level, LEVEL_LETTERS.get(level, ""))
 
 
 def _attr(value) -> str:
@@ -61,15 +78,20 @@ def heat_map_svg(
     legend_h = 0 if compact else 30
     height = top + n_l * cell + bottom + legend_h
     uid = _attr(id_prefix or f"heat-{kind}")
-    title = title or f"{_KIND_TITLES.get(kind, kind)} heat map"
+    title = title or str(_KIND_TITLES.get(kind, kind))
     total = sum(counts.values())
     outside = sum(n for (lk, im), n in counts.items() if not (1 <= lk <= n_l and 1 <= im <= n_i))
-    desc = (
-        f"{total} risk{'s' if total != 1 else ''} by likelihood (rows, most likely at the top) and impact "
-        f"(columns, most severe on the right), on risk criteria version {criteria.version}."
-    )
+    desc = ngettext(
+        "%(total)s risk by likelihood (rows, most likely at the top) and impact "
+        "(columns, most severe on the right), on risk criteria version %(version)s.",
+        "%(total)s risks by likelihood (rows, most likely at the top) and impact "
+        "(columns, most severe on the right), on risk criteria version %(version)s.",
+        total,
+    ) % {"total": total, "version": criteria.version}
     if outside:
-        desc += f" {outside} scored on other scales are not shown: rescore them with these criteria."
+        desc += " " + gettext("%(outside)s scored on other scales are not shown: rescore them with these criteria.") % {
+            "outside": outside
+        }
     underline = ' text-decoration="underline"' if base_url is not None else ""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -87,11 +109,19 @@ def heat_map_svg(
             level = criteria.matrix.get(f"{lk},{im}", "")
             fill = LEVEL_COLOURS.get(level, "#e9ecef")
             count = counts.get((lk, im), 0)
-            level_label = RiskLevel(level).label.lower() if level in LEVEL_ORDER else "no level"
-            label = (
-                f"Likelihood {lk} ({criteria.likelihood_label(lk)}), impact {im} ({criteria.impact_label(im)}): "
-                f"{count} risk{'s' if count != 1 else ''}, level {level_label}"
-            )
+            level_label = RiskLevel(level).label.lower() if level in LEVEL_ORDER else gettext("no level")
+            label = ngettext(
+                "Likelihood %(lk)s (%(lk_label)s), impact %(im)s (%(im_label)s): %(count)s risk, level %(level)s",
+                "Likelihood %(lk)s (%(lk_label)s), impact %(im)s (%(im_label)s): %(count)s risks, level %(level)s",
+                count,
+            ) % {
+                "lk": lk,
+                "lk_label": criteria.likelihood_label(lk),
+                "im": im,
+                "im_label": criteria.impact_label(im),
+                "count": count,
+                "level": level_label,
+            }
             shapes = [
                 f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{fill}" stroke="#ffffff" '
                 f'stroke-width="2"/>'
@@ -100,7 +130,7 @@ def heat_map_svg(
             if not compact and level in LEVEL_LETTERS:
                 letter = (
                     f'<text x="{x + 5}" y="{y + 12}" font-size="9" fill="{MUTED_COLOUR}" aria-hidden="true" '
-                    f'pointer-events="none">{LEVEL_LETTERS[level]}</text>'
+                    f'pointer-events="none">{escape(level_letter(level))}</text>'
                 )
             if count:
                 shapes.append(
@@ -127,6 +157,7 @@ def heat_map_svg(
             f'font-size="{10 if compact else 11}" fill="{TEXT_COLOUR}">{escape(axis_label)}</text>'
         )
     grid_bottom = top + n_l * cell
+    impact_axis, likelihood_axis = gettext("Impact →"), gettext("Likelihood →")
     for im in range(1, n_i + 1):
         x = left + (im - 1) * cell + cell / 2
         axis_label = str(im) if compact else _truncate(criteria.impact_label(im), 11)
@@ -141,12 +172,12 @@ def heat_map_svg(
             )
     parts.append(
         f'<text x="{left + n_i * cell / 2:g}" y="{grid_bottom + bottom - 6}" text-anchor="middle" '
-        f'font-size="{10 if compact else 12}" font-weight="600" fill="{TEXT_COLOUR}">Impact →</text>'
+        f'font-size="{10 if compact else 12}" font-weight="600" fill="{TEXT_COLOUR}">{escape(impact_axis)}</text>'
     )
     parts.append(
         f'<text x="{8 if compact else 12}" y="{top + n_l * cell / 2:g}" text-anchor="middle" '
         f'font-size="{10 if compact else 12}" font-weight="600" fill="{TEXT_COLOUR}" '
-        f'transform="rotate(-90 {8 if compact else 12} {top + n_l * cell / 2:g})">Likelihood →</text>'
+        f'transform="rotate(-90 {8 if compact else 12} {top + n_l * cell / 2:g})">{escape(likelihood_axis)}</text>'
     )
     if not compact:
         y = grid_bottom + bottom + 6
@@ -155,7 +186,7 @@ def heat_map_svg(
             parts.append(
                 f'<rect x="{x}" y="{y}" width="14" height="14" fill="{LEVEL_COLOURS[level]}" stroke="{MUTED_COLOUR}" '
                 f'stroke-width="0.5"/><text x="{x + 18}" y="{y + 11}" font-size="11" fill="{TEXT_COLOUR}">'
-                f"{LEVEL_LETTERS[level]} {RiskLevel(level).label}</text>"
+                f"{escape(level_letter(level))} {escape(str(RiskLevel(level).label))}</text>"
             )
             x += 78
     parts.append("</svg>")

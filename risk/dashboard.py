@@ -1,6 +1,7 @@
 """The risk panel of the dashboard: open high and critical risks, overdue treatment, a small heat map."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from risk.charts import heat_map_svg
 from risk.selectors import risk_summary
@@ -17,11 +18,11 @@ def risk_panel(request):
         base_url=reverse("risk:risk-list"),
         extra_params={"open": "true"},
         compact=True,
-        title="Current position of open risks",
+        title=gettext("Current position of open risks"),
         id_prefix="dashboard-heat",
     )
     return {
-        "title": "AI risks",
+        "title": gettext("AI risks"),
         "template": "risk/panels/risks.html",
         "context": {"summary": summary, "heat_map": svg},
     }

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -57,29 +58,29 @@ def _choice_filter(choices, **kwargs) -> django_filters.ChoiceFilter:
 
 
 class RiskFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     system = SystemChoiceFilter(method="filter_system")
-    level = _choice_filter(RiskLevel.choices, method="filter_level", label="Level")
-    status = _choice_filter(RiskStatus.choices, label="Status")
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    level = _choice_filter(RiskLevel.choices, method="filter_level", label=_("Level"))
+    status = _choice_filter(RiskStatus.choices, label=_("Status"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
     source = django_filters.ChoiceFilter(
-        choices=annex_c.risk_source_choices(), field_name="risk_source", label="Risk source"
+        choices=annex_c.risk_source_choices(), field_name="risk_source", label=_("Risk source")
     )
-    category = django_filters.ChoiceFilter(choices=RiskCategory.choices)
-    risk_type = django_filters.ChoiceFilter(choices=RiskType.choices, label="Type")
-    objective = _choice_filter(annex_c.objective_choices(), method="filter_objective", label="Objective")
-    overdue = YesNoFilter(method="filter_overdue", label="Overdue")
-    open = YesNoFilter(method="filter_open", label="Open")
-    treatment_option = django_filters.ChoiceFilter(choices=TreatmentOption.choices, label="Treatment")
-    inherent_level = _choice_filter(RiskLevel.choices, label="Inherent level")
-    residual_level = _choice_filter(RiskLevel.choices, label="Residual level")
+    category = django_filters.ChoiceFilter(choices=RiskCategory.choices, label=_("Category"))
+    risk_type = django_filters.ChoiceFilter(choices=RiskType.choices, label=_("Type"))
+    objective = _choice_filter(annex_c.objective_choices(), method="filter_objective", label=_("Objective"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
+    open = YesNoFilter(method="filter_open", label=_("Open"))
+    treatment_option = django_filters.ChoiceFilter(choices=TreatmentOption.choices, label=_("Treatment"))
+    inherent_level = _choice_filter(RiskLevel.choices, label=_("Inherent level"))
+    residual_level = _choice_filter(RiskLevel.choices, label=_("Residual level"))
     # Heat-map cells link here; hidden from the filter bar (see ``HIDDEN_ON_PAGE``).
     inherent_likelihood = django_filters.NumberFilter()
     inherent_impact = django_filters.NumberFilter()
     residual_likelihood = django_filters.NumberFilter()
     residual_impact = django_filters.NumberFilter()
-    likelihood = django_filters.NumberFilter(method="filter_current_likelihood", label="Current likelihood")
-    impact = django_filters.NumberFilter(method="filter_current_impact", label="Current impact")
+    likelihood = django_filters.NumberFilter(method="filter_current_likelihood", label=_("Current likelihood"))
+    impact = django_filters.NumberFilter(method="filter_current_impact", label=_("Current impact"))
 
     HIDDEN_ON_PAGE = (
         "inherent_likelihood",
@@ -149,12 +150,12 @@ class RiskFilterSet(OrganisationFilterSet):
 
 
 class TreatmentActionFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = _choice_filter(ActionStatus.choices, label="Status")
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Owner")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = _choice_filter(ActionStatus.choices, label=_("Status"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Owner"))
     system = SystemChoiceFilter(method="filter_system")
-    overdue = YesNoFilter(method="filter_overdue", label="Overdue")
-    risk = django_filters.CharFilter(field_name="risk__reference", label="Risk reference")
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
+    risk = django_filters.CharFilter(field_name="risk__reference", label=_("Risk reference"))
 
     class Meta:
         model = TreatmentAction
@@ -182,12 +183,12 @@ class TreatmentActionFilterSet(OrganisationFilterSet):
 
 
 class RiskAssessmentFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     system = SystemChoiceFilter(method="filter_system")
-    status = _choice_filter(AssessmentStatus.choices, label="Status")
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Lead assessor")
-    date_from = django_filters.DateFilter(field_name="assessment_date", lookup_expr="gte", label="From")
-    date_to = django_filters.DateFilter(field_name="assessment_date", lookup_expr="lte", label="To")
+    status = _choice_filter(AssessmentStatus.choices, label=_("Status"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Lead assessor"))
+    date_from = django_filters.DateFilter(field_name="assessment_date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="assessment_date", lookup_expr="lte", label=_("To"))
 
     class Meta:
         model = RiskAssessment
@@ -204,13 +205,13 @@ class RiskAssessmentFilterSet(OrganisationFilterSet):
 
 
 class ImpactAssessmentFilterSet(OrganisationFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     system = SystemChoiceFilter(field_name="ai_system")
-    status = _choice_filter(ImpactStatus.choices, label="Status")
-    owner = django_filters.ModelChoiceFilter(queryset=_members, label="Assessor")
-    is_dpia = YesNoFilter(label="Also a DPIA")
-    is_fria = YesNoFilter(label="Includes a FRIA")
-    due = YesNoFilter(method="filter_due", label="Due")
+    status = _choice_filter(ImpactStatus.choices, label=_("Status"))
+    owner = django_filters.ModelChoiceFilter(queryset=_members, label=_("Assessor"))
+    is_dpia = YesNoFilter(label=_("Also a DPIA"))
+    is_fria = YesNoFilter(label=_("Includes a FRIA"))
+    due = YesNoFilter(method="filter_due", label=_("Due"))
 
     class Meta:
         model = ImpactAssessment
@@ -235,8 +236,8 @@ class ImpactAssessmentFilterSet(OrganisationFilterSet):
 
 
 class RiskCriteriaFilterSet(OrganisationFilterSet):
-    status = _choice_filter(CriteriaStatus.choices, label="Status")
-    version = django_filters.NumberFilter()
+    status = _choice_filter(CriteriaStatus.choices, label=_("Status"))
+    version = django_filters.NumberFilter(label=_("Version"))
 
     class Meta:
         model = RiskCriteria

@@ -1,6 +1,8 @@
 """Forms of the risk pages. They parse and check input; the services apply the rules."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from registry.forms import CommaSeparatedMultipleChoiceField
@@ -35,19 +37,54 @@ def _members_field(organisation, **kwargs):
     )
 
 
+# Model fields without an explicit verbose name (adding one would need a migration) get their label here.
+LABELS = {
+    "reference": _("Reference"),
+    "title": _("Title"),
+    "owner": _("Owner"),
+    "category": _("Category"),
+    "next_review": _("Next review"),
+    "cause": _("Cause"),
+    "event": _("Event"),
+    "consequence": _("Consequence"),
+    "lifecycle_stage": _("Lifecycle stage"),
+    "existing_controls": _("Existing controls"),
+    "treatment_option": _("Treatment option"),
+    "description": _("Description"),
+    "due_date": _("Due date"),
+    "status": _("Status"),
+    "completion_note": _("Completion note"),
+    "scope": _("Scope"),
+    "assessors": _("Assessors"),
+    "participants": _("Participants"),
+    "assessment_date": _("Assessment date"),
+    "conclusion": _("Conclusion"),
+    "area": _("Area"),
+    "potential_impact": _("Potential impact"),
+    "severity": _("Severity"),
+    "likelihood": _("Likelihood"),
+    "reversibility": _("Reversibility"),
+    "mitigations": _("Mitigations"),
+}
+
+# The criteria editor names the levels of each scale ("Likelihood 3", "What likelihood 3 means").
+SCALE_LABEL = {"likelihood": _("Likelihood %(n)s"), "impact": _("Impact %(n)s")}
+SCALE_MEANS = {"likelihood": _("What likelihood %(n)s means"), "impact": _("What impact %(n)s means")}
+
+
 class RiskForm(OrganisationModelForm):
     """A risk or opportunity. Scores are optional here and checked by the service on the risk's criteria."""
 
     objectives = CommaSeparatedMultipleChoiceField(
-        choices=annex_c.objective_choices, required=False, label="Objectives affected (Annex C)"
+        choices=annex_c.objective_choices, required=False, label=_("Objectives affected (Annex C)")
     )
 
     fieldsets = [
-        ("Risk", ["reference", "risk_type", "title", "category", "owner", "next_review"]),
-        ("Description: cause → event → consequence", ["cause", "event", "consequence"]),
-        ("Context", ["ai_systems", "lifecycle_stage", "risk_source", "objectives"]),
-        ("Analysis", ["inherent_likelihood", "inherent_impact", "existing_controls"]),
-        ("Treatment", ["treatment_option", "treatment_plan", "residual_likelihood", "residual_impact"]),
+        (_("Risk"), ["reference", "risk_type", "title", "category", "owner", "next_review"]),
+        (_("Description: cause → event → consequence"), ["cause", "event", "consequence"]),
+        (_("Context"), ["ai_systems", "lifecycle_stage", "risk_source", "objectives"]),
+        (_("Analysis"), ["inherent_likelihood", "inherent_impact", "existing_controls"]),
+        (_("Treatment"), ["treatment_option", "treatment_plan", "residual_likelihood", "residual_impact"]),
     ]
 
     class Meta:
@@ -79,16 +116,17 @@ class RiskForm(OrganisationModelForm):
             "next_review": DATE,
             "ai_systems": forms.SelectMultiple(attrs={"size": 5}),
         }
-        help_texts = {"next_review": "Left empty, it follows the criteria's cadence for the risk's level."}
+        labels = LABELS
+        help_texts = {"next_review": _("Left empty, it follows the criteria's cadence for the risk's level.")}
 
     def __init__(self, *args, criteria=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ai_systems"].queryset = self.fields["ai_systems"].queryset.order_by("reference")
         likelihood, impact = (criteria.likelihood_levels, criteria.impact_levels) if criteria else ([], [])
-        self.fields["inherent_likelihood"] = score_field("Inherent likelihood", likelihood)
-        self.fields["inherent_impact"] = score_field("Inherent impact", impact)
-        self.fields["residual_likelihood"] = score_field("Residual likelihood", likelihood)
-        self.fields["residual_impact"] = score_field("Residual impact", impact)
+        self.fields["inherent_likelihood"] = score_field(_("Inherent likelihood"), likelihood)
+        self.fields["inherent_impact"] = score_field(_("Inherent impact"), impact)
+        self.fields["residual_likelihood"] = score_field(_("Residual likelihood"), likelihood)
+        self.fields["residual_impact"] = score_field(_("Residual impact"), impact)
         if self.instance and self.instance.pk:
             for name in ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"):
                 self.initial.setdefault(name, getattr(self.instance, name))
@@ -110,19 +148,19 @@ class ScoreForm(forms.Form):
         kwargs.setdefault("prefix", kind)
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["likelihood"] = score_field("Likelihood", criteria.likelihood_levels, required=True)
-        self.fields["impact"] = score_field("Impact", criteria.impact_levels, required=True)
+        self.fields["likelihood"] = score_field(_("Likelihood"), criteria.likelihood_levels, required=True)
+        self.fields["impact"] = score_field(_("Impact"), criteria.impact_levels, required=True)
 
 
 class TreatmentForm(forms.Form):
-    treatment_option = forms.ChoiceField(choices=TreatmentOption.choices, label="Treatment option")
-    treatment_plan = forms.CharField(widget=_rows(2), required=False, label="Rationale")
+    treatment_option = forms.ChoiceField(choices=TreatmentOption.choices, label=_("Treatment option"))
+    treatment_plan = forms.CharField(widget=_rows(2), required=False, label=_("Rationale"))
 
 
 class TreatmentActionForm(OrganisationModelForm):
     fieldsets = [
-        ("Action", ["reference", "title", "owner", "due_date", "status"]),
-        ("Details", ["description", "controls_note", "completion_note"]),
+        (_("Action"), ["reference", "title", "owner", "due_date", "status"]),
+        (_("Details"), ["description", "controls_note", "completion_note"]),
     ]
 
     class Meta:
@@ -143,7 +181,10 @@ class TreatmentActionForm(OrganisationModelForm):
             "controls_note": _rows(2),
             "completion_note": _rows(2),
         }
-        help_texts = {"controls_note": "Which controls this action puts in place (links come with the controls app)."}
+        labels = LABELS
+        help_texts = {
+            "controls_note": _("Which controls this action puts in place (links come with the controls app).")
+        }
 
 
 class QuickActionForm(OrganisationModelForm):
@@ -153,34 +194,39 @@ class QuickActionForm(OrganisationModelForm):
         model = TreatmentAction
         fields = ["title", "owner", "due_date", "controls_note"]
         widgets = {"due_date": DATE, "controls_note": forms.TextInput()}
-        labels = {"title": "Action", "controls_note": "Controls it implements"}
+        labels = {
+            "title": _("Action"),
+            "controls_note": _("Controls it implements"),
+            "owner": _("Owner"),
+            "due_date": _("Due date"),
+        }
 
 
 class CompleteActionForm(forms.Form):
-    note = forms.CharField(widget=_rows(2), required=False, label="What was done")
+    note = forms.CharField(widget=_rows(2), required=False, label=_("What was done"))
 
 
 class AcceptForm(forms.Form):
-    comment = forms.CharField(widget=_rows(2), label="Why the risk is accepted")
+    comment = forms.CharField(widget=_rows(2), label=_("Why the risk is accepted"))
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approver"] = _members_field(
             organisation,
             required=False,
-            label="Approved above the appetite by",
-            help_text="Only for a level above the appetite: the approver named in the risk criteria.",
+            label=_("Approved above the appetite by"),
+            help_text=_("Only for a level above the appetite: the approver named in the risk criteria."),
         )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=_rows(2), label="Reason")
+    reason = forms.CharField(widget=_rows(2), label=_("Reason"))
 
 
 class RiskAssessmentForm(OrganisationModelForm):
     fieldsets = [
-        ("Assessment", ["reference", "title", "ai_systems", "assessment_date", "owner"]),
-        ("People and scope", ["assessors", "participants", "scope"]),
+        (_("Assessment"), ["reference", "title", "ai_systems", "assessment_date", "owner"]),
+        (_("People and scope"), ["assessors", "participants", "scope"]),
     ]
 
     class Meta:
@@ -193,8 +239,11 @@ class RiskAssessmentForm(OrganisationModelForm):
             "ai_systems": forms.SelectMultiple(attrs={"size": 6}),
             "assessors": forms.SelectMultiple(attrs={"size": 4}),
         }
-        labels = {"owner": "Lead assessor"}
-        help_texts = {"title": "Left empty, it is named after the systems."}
+        labels = {
+            **LABELS,
+            "owner": _("Lead assessor"),
+        }
+        help_texts = {"title": _("Left empty, it is named after the systems.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,19 +252,19 @@ class RiskAssessmentForm(OrganisationModelForm):
 
 
 class ConclusionForm(forms.Form):
-    conclusion = forms.CharField(widget=_rows(4), label="Conclusion")
+    conclusion = forms.CharField(widget=_rows(4), label=_("Conclusion"))
 
 
 class ImpactAssessmentForm(OrganisationModelForm):
     fieldsets = [
-        ("Assessment", ["reference", "owner", "next_review", "use_considered"]),
-        ("Who is affected", ["affected_individuals", "affected_groups", "affected_society"]),
-        ("Data protection (GDPR Art. 35)", ["is_dpia", "dpia_reference"]),
+        (_("Assessment"), ["reference", "owner", "next_review", "use_considered"]),
+        (_("Who is affected"), ["affected_individuals", "affected_groups", "affected_society"]),
+        (_("Data protection (GDPR Art. 35)"), ["is_dpia", "dpia_reference"]),
         (
-            "Fundamental-rights impact assessment (EU AI Act Art. 27, deployers of high-risk systems)",
+            _("Fundamental-rights impact assessment (EU AI Act Art. 27, deployers of high-risk systems)"),
             ["is_fria", "fria_authority_notified", "fria_process", "fria_period", "fria_oversight", "fria_remedies"],
         ),
-        ("Conclusion", ["conclusion"]),
+        (_("Conclusion"), ["conclusion"]),
     ]
 
     class Meta:
@@ -250,7 +299,7 @@ class ImpactAssessmentForm(OrganisationModelForm):
             "fria_remedies": _rows(2),
             "conclusion": _rows(3),
         }
-        labels = {"owner": "Assessor"}
+        labels = {**LABELS, "owner": _("Assessor")}
 
 
 class ImpactAreaForm(OrganisationModelForm):
@@ -258,11 +307,12 @@ class ImpactAreaForm(OrganisationModelForm):
         model = ImpactArea
         fields = ["area", "affected", "potential_impact", "severity", "likelihood", "reversibility", "mitigations"]
         widgets = {"potential_impact": _rows(2), "mitigations": _rows(2)}
+        labels = LABELS
 
 
 class ApproveImpactForm(forms.Form):
     clear_reassessment = forms.BooleanField(
-        required=False, initial=True, label="This assessment is the reassessment: clear the system's flag"
+        required=False, initial=True, label=_("This assessment is the reassessment: clear the system's flag")
     )
 
 
@@ -275,36 +325,43 @@ class CriteriaForm(forms.Form):
     Fields are generated from the draft's current size; ``resize`` changes the size.
     """
 
-    name = forms.CharField(max_length=200)
-    method = forms.CharField(widget=_rows(4), required=False)
-    appetite = forms.ChoiceField(choices=RiskLevel.choices, label="Risk appetite (highest level an owner may accept)")
+    name = forms.CharField(max_length=200, label=_("Name"))
+    method = forms.CharField(widget=_rows(4), required=False, label=_("Method"))
+    appetite = forms.ChoiceField(
+        choices=RiskLevel.choices, label=_("Risk appetite (highest level an owner may accept)")
+    )
 
     def __init__(self, *args, criteria, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.fields["appetite_approver"] = _members_field(
-            organisation, required=False, label="Approver of acceptances above the appetite"
+            organisation, required=False, label=_("Approver of acceptances above the appetite")
         )
         for kind, levels in (("likelihood", criteria.likelihood_levels), ("impact", criteria.impact_levels)):
             for item in levels:
                 n = item["level"]
-                self.fields[f"{kind}_{n}_label"] = forms.CharField(max_length=60, label=f"{kind.capitalize()} {n}")
+                self.fields[f"{kind}_{n}_label"] = forms.CharField(max_length=60, label=SCALE_LABEL[kind] % {"n": n})
                 self.fields[f"{kind}_{n}_description"] = forms.CharField(
-                    max_length=300, required=False, label=f"What {kind} {n} means"
+                    max_length=300, required=False, label=SCALE_MEANS[kind] % {"n": n}
                 )
         level_choices = RiskLevel.choices
         for lk in range(1, criteria.n_likelihood + 1):
             for im in range(1, criteria.n_impact + 1):
                 self.fields[f"cell_{lk}_{im}"] = forms.ChoiceField(
                     choices=level_choices,
-                    label=f"Level for likelihood {lk} × impact {im}",
+                    label=gettext("Level for likelihood %(likelihood)s × impact %(impact)s")
+                    % {"likelihood": lk, "impact": im},
                 )
         for level in LEVEL_ORDER:
             self.fields[f"months_{level}"] = forms.IntegerField(
-                min_value=1, max_value=60, label=f"Review every (months): {level}"
+                min_value=1,
+                max_value=60,
+                label=gettext("Review every (months): %(level)s") % {"level": RiskLevel(level).label},
             )
             self.fields[f"describe_{level}"] = forms.CharField(
-                max_length=300, required=False, label=f"What {level} means"
+                max_length=300,
+                required=False,
+                label=gettext("What %(level)s means") % {"level": RiskLevel(level).label},
             )
         if not self.is_bound:
             self.initial.update(self.initial_from(criteria))
@@ -361,5 +418,5 @@ class CriteriaForm(forms.Form):
 
 
 class ResizeForm(forms.Form):
-    n_likelihood = forms.IntegerField(min_value=MIN_LEVELS, max_value=MAX_LEVELS, label="Likelihood levels")
-    n_impact = forms.IntegerField(min_value=MIN_LEVELS, max_value=MAX_LEVELS, label="Impact levels")
+    n_likelihood = forms.IntegerField(min_value=MIN_LEVELS, max_value=MAX_LEVELS, label=_("Likelihood levels"))
+    n_impact = forms.IntegerField(min_value=MIN_LEVELS, max_value=MAX_LEVELS, label=_("Impact levels"))

@@ -5,6 +5,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.actions import ActionStateMixin
@@ -52,35 +54,38 @@ class RiskCriteria(OrganisationScopedModel):
 
     version = models.PositiveIntegerField()
     name = models.CharField(max_length=200, default="AI risk criteria")
-    method = models.TextField("method", blank=True, help_text="How risks are identified, analysed and evaluated.")
+    method = models.TextField(_("method"), blank=True, help_text=_("How risks are identified, analysed and evaluated."))
     likelihood_levels = models.JSONField(default=list)
-    impact_levels = models.JSONField("impact (consequence) levels", default=list)
+    impact_levels = models.JSONField(_("impact (consequence) levels"), default=list)
     matrix = models.JSONField(default=dict)
     level_descriptions = models.JSONField(default=dict, blank=True)
     appetite = models.CharField(
-        "risk appetite",
+        _("risk appetite"),
         max_length=10,
         choices=RiskLevel.choices,
         default=RiskLevel.MEDIUM,
-        help_text="The highest level a risk owner may accept alone.",
+        help_text=_("The highest level a risk owner may accept alone."),
     )
-    appetite_approver = _member_fk("approver above appetite")
-    review_months = models.JSONField("reassessment cadence (months per level)", default=dict)
+    appetite_approver = _member_fk(_("approver above appetite"))
+    review_months = models.JSONField(_("reassessment cadence (months per level)"), default=dict)
     status = models.CharField(max_length=20, choices=CriteriaStatus.choices, default=CriteriaStatus.DRAFT)
-    approved_by = _member_fk("approved by")
+    approved_by = _member_fk(_("approved by"))
     approved_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "risk criteria"
-        verbose_name_plural = "risk criteria"
+        verbose_name = _("risk criteria")
+        verbose_name_plural = _("risk criteria")
         ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "version"], name="risk_riskcriteria_unique_version")
         ]
 
     def __str__(self) -> str:
-        return f"Risk criteria v{self.version} ({self.get_status_display().lower()})"
+        return gettext("Risk criteria v%(version)s (%(status)s)") % {
+            "version": self.version,
+            "status": self.get_status_display().lower(),
+        }
 
     @property
     def is_saved(self) -> bool:
@@ -122,19 +127,19 @@ class Risk(OwnedMixin, ReferencedModel):
 
     REFERENCE_PREFIX = "RSK"
 
-    risk_type = models.CharField("type", max_length=20, choices=RiskType.choices, default=RiskType.RISK)
+    risk_type = models.CharField(_("type"), max_length=20, choices=RiskType.choices, default=RiskType.RISK)
     title = models.CharField(max_length=200)
-    cause = models.TextField(blank=True, help_text="What could set it off (the risk source at work).")
-    event = models.TextField(blank=True, help_text="What could happen.")
-    consequence = models.TextField(blank=True, help_text="What it would lead to, and for whom.")
-    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="risks", verbose_name="AI systems")
+    cause = models.TextField(blank=True, help_text=_("What could set it off (the risk source at work)."))
+    event = models.TextField(blank=True, help_text=_("What could happen."))
+    consequence = models.TextField(blank=True, help_text=_("What it would lead to, and for whom."))
+    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="risks", verbose_name=_("AI systems"))
     lifecycle_stage = models.CharField(max_length=30, choices=LifecycleStage.choices, blank=True)
     category = models.CharField(max_length=20, choices=RiskCategory.choices, default=RiskCategory.OTHER)
     risk_source = models.CharField(
-        "risk source (Annex C)", max_length=40, choices=annex_c.risk_source_choices, blank=True
+        _("risk source (Annex C)"), max_length=40, choices=annex_c.risk_source_choices, blank=True
     )
     objectives = models.CharField(
-        "objectives affected (Annex C)", max_length=300, blank=True, help_text="Comma-separated objective keys."
+        _("objectives affected (Annex C)"), max_length=300, blank=True, help_text=_("Comma-separated objective keys.")
     )
     criteria = models.ForeignKey(
         RiskCriteria, null=True, blank=True, on_delete=models.PROTECT, related_name="risks", editable=False
@@ -143,18 +148,18 @@ class Risk(OwnedMixin, ReferencedModel):
     inherent_impact = models.PositiveSmallIntegerField(null=True, blank=True)
     inherent_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True, editable=False)
     # Free text until the controls app exists; it will add a many-to-many to its controls next to this.
-    existing_controls = models.TextField(blank=True, help_text="Measures already in place before treatment.")
+    existing_controls = models.TextField(blank=True, help_text=_("Measures already in place before treatment."))
     treatment_option = models.CharField(max_length=10, choices=TreatmentOption.choices, blank=True)
-    treatment_plan = models.TextField("treatment rationale", blank=True)
+    treatment_plan = models.TextField(_("treatment rationale"), blank=True)
     residual_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
     residual_impact = models.PositiveSmallIntegerField(null=True, blank=True)
     residual_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=RiskStatus.choices, default=RiskStatus.IDENTIFIED, editable=False)
-    accepted_by = _member_fk("accepted by")
+    accepted_by = _member_fk(_("accepted by"))
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True, editable=False)
     acceptance_comment = models.TextField(blank=True, editable=False)
-    acceptance_approver = _member_fk("approved above appetite by")
+    acceptance_approver = _member_fk(_("approved above appetite by"))
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     closure_reason = models.TextField(blank=True, editable=False)
     next_review = models.DateField(null=True, blank=True)
@@ -163,6 +168,8 @@ class Risk(OwnedMixin, ReferencedModel):
     objects = RiskQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
         ordering = ["reference"]
         indexes = [
             models.Index(fields=["organisation", "status"]),
@@ -212,13 +219,14 @@ class TreatmentAction(ActionStateMixin, OwnedMixin, ReferencedModel):
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     completion_note = models.TextField(blank=True)
     # Free text until the controls app exists; it will add a many-to-many to its controls next to this.
-    controls_note = models.TextField("controls it implements", blank=True)
+    controls_note = models.TextField(_("controls it implements"), blank=True)
     history = HistoricalRecords()
 
     objects = TreatmentActionQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "treatment action"
+        verbose_name = _("treatment action")
+        verbose_name_plural = _("treatment actions")
         ordering = ["due_date", "reference"]
         indexes = [models.Index(fields=["organisation", "status", "due_date"])]
 
@@ -240,13 +248,13 @@ class RiskAssessment(OwnedMixin, ReferencedModel):
     REFERENCE_PREFIX = "RA"
 
     title = models.CharField(max_length=200)
-    ai_systems = models.ManyToManyField(AISystem, related_name="risk_assessments", verbose_name="AI systems")
-    scope = models.TextField(blank=True, help_text="What the assessment covers and what it leaves out.")
+    ai_systems = models.ManyToManyField(AISystem, related_name="risk_assessments", verbose_name=_("AI systems"))
+    scope = models.TextField(blank=True, help_text=_("What the assessment covers and what it leaves out."))
     criteria = models.ForeignKey(
-        RiskCriteria, on_delete=models.PROTECT, related_name="assessments", verbose_name="method (criteria version)"
+        RiskCriteria, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("method (criteria version)")
     )
     assessors = models.ManyToManyField(USER, blank=True, related_name="+")
-    participants = models.TextField(blank=True, help_text="Others who took part (names, roles, teams).")
+    participants = models.TextField(blank=True, help_text=_("Others who took part (names, roles, teams)."))
     assessment_date = models.DateField(default=timezone.localdate)
     risks = models.ManyToManyField(Risk, blank=True, related_name="assessments")
     conclusion = models.TextField(blank=True)
@@ -254,13 +262,14 @@ class RiskAssessment(OwnedMixin, ReferencedModel):
         max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS, editable=False
     )
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = _member_fk("approved by")
+    approved_by = _member_fk(_("approved by"))
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     snapshot = models.JSONField(default=list, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "risk assessment"
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
         ordering = ["-assessment_date", "-reference"]
         indexes = [models.Index(fields=["organisation", "status"])]
 
@@ -282,32 +291,35 @@ class ImpactAssessment(OwnedMixin, ReferencedModel):
     REFERENCE_PREFIX = "IA"
 
     ai_system = models.ForeignKey(
-        AISystem, on_delete=models.CASCADE, related_name="impact_assessments", verbose_name="AI system"
+        AISystem, on_delete=models.CASCADE, related_name="impact_assessments", verbose_name=_("AI system")
     )
     version = models.PositiveIntegerField(editable=False)
     use_considered = models.TextField(
-        "use and misuse considered", blank=True, help_text="The intended use and the foreseeable misuse assessed."
+        _("use and misuse considered"), blank=True, help_text=_("The intended use and the foreseeable misuse assessed.")
     )
-    affected_individuals = models.TextField("individuals affected", blank=True)
-    affected_groups = models.TextField("groups affected", blank=True, help_text="Including vulnerable groups.")
-    affected_society = models.TextField("effects on society", blank=True)
-    is_dpia = models.BooleanField("also a data-protection impact assessment (GDPR Art. 35)", default=False)
-    dpia_reference = models.CharField("DPIA reference", max_length=100, blank=True)
-    is_fria = models.BooleanField("includes a fundamental-rights impact assessment (EU AI Act Art. 27)", default=False)
-    fria_process = models.TextField("deployer's process using the system", blank=True)
-    fria_period = models.TextField("period and frequency of use", blank=True)
-    fria_oversight = models.TextField("human-oversight measures", blank=True)
-    fria_remedies = models.TextField("arrangements if risks materialise (governance, complaints)", blank=True)
-    fria_authority_notified = models.BooleanField("market surveillance authority notified", default=False)
+    affected_individuals = models.TextField(_("individuals affected"), blank=True)
+    affected_groups = models.TextField(_("groups affected"), blank=True, help_text=_("Including vulnerable groups."))
+    affected_society = models.TextField(_("effects on society"), blank=True)
+    is_dpia = models.BooleanField(_("also a data-protection impact assessment (GDPR Art. 35)"), default=False)
+    dpia_reference = models.CharField(_("DPIA reference"), max_length=100, blank=True)
+    is_fria = models.BooleanField(
+        _("includes a fundamental-rights impact assessment (EU AI Act Art. 27)"), default=False
+    )
+    fria_process = models.TextField(_("deployer's process using the system"), blank=True)
+    fria_period = models.TextField(_("period and frequency of use"), blank=True)
+    fria_oversight = models.TextField(_("human-oversight measures"), blank=True)
+    fria_remedies = models.TextField(_("arrangements if risks materialise (governance, complaints)"), blank=True)
+    fria_authority_notified = models.BooleanField(_("market surveillance authority notified"), default=False)
     conclusion = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=ImpactStatus.choices, default=ImpactStatus.DRAFT, editable=False)
-    approved_by = _member_fk("approved by")
+    approved_by = _member_fk(_("approved by"))
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_review = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "impact assessment"
+        verbose_name = _("impact assessment")
+        verbose_name_plural = _("impact assessments")
         ordering = ["ai_system__reference", "-version"]
         constraints = [
             *ReferencedModel.Meta.constraints,
@@ -334,7 +346,7 @@ class ImpactArea(OrganisationScopedModel):
 
     impact_assessment = models.ForeignKey(ImpactAssessment, on_delete=models.CASCADE, related_name="areas")
     area = models.CharField(max_length=30, choices=ImpactAreaKind.choices)
-    affected = models.CharField("who is affected", max_length=200, blank=True)
+    affected = models.CharField(_("who is affected"), max_length=200, blank=True)
     potential_impact = models.TextField()
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MODERATE)
     likelihood = models.CharField(max_length=20, choices=ImpactLikelihood.choices, default=ImpactLikelihood.POSSIBLE)
@@ -346,7 +358,8 @@ class ImpactArea(OrganisationScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "impact area"
+        verbose_name = _("impact area")
+        verbose_name_plural = _("impact areas")
         ordering = ["area", "created_at"]
 
     def __str__(self) -> str:

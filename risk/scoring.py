@@ -10,33 +10,47 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from risk.constants import LEVEL_ORDER
 
 MIN_LEVELS = 2
 MAX_LEVELS = 10
 
 DEFAULT_LIKELIHOOD = [
-    (1, "Rare", "Not expected in the life of the system; would need exceptional circumstances."),
-    (2, "Unlikely", "Could happen but there is no sign of it; less than once in several years."),
-    (3, "Possible", "Might happen in some years; similar systems have seen it."),
-    (4, "Likely", "Expected to happen at some point, probably within a year."),
-    (5, "Almost certain", "Happens already or will happen repeatedly."),
+    (1, _("Rare"), _("Not expected in the life of the system; would need exceptional circumstances.")),
+    (2, _("Unlikely"), _("Could happen but there is no sign of it; less than once in several years.")),
+    (3, _("Possible"), _("Might happen in some years; similar systems have seen it.")),
+    (4, _("Likely"), _("Expected to happen at some point, probably within a year.")),
+    (5, _("Almost certain"), _("Happens already or will happen repeatedly.")),
 ]
 DEFAULT_IMPACT = [
-    (1, "Negligible", "No noticeable effect on people or the organisation."),
-    (2, "Minor", "Short-lived inconvenience, easily put right."),
-    (3, "Moderate", "Real harm to some people or a reportable issue, put right with effort."),
-    (4, "Major", "Serious harm to people, their rights or the organisation; hard to put right."),
-    (5, "Severe", "Lasting or irreversible harm, loss of life, or a regulatory or public crisis."),
+    (1, _("Negligible"), _("No noticeable effect on people or the organisation.")),
+    (2, _("Minor"), _("Short-lived inconvenience, easily put right.")),
+    (3, _("Moderate"), _("Real harm to some people or a reportable issue, put right with effort.")),
+    (4, _("Major"), _("Serious harm to people, their rights or the organisation; hard to put right.")),
+    (5, _("Severe"), _("Lasting or irreversible harm, loss of life, or a regulatory or public crisis.")),
 ]
 DEFAULT_LEVEL_DESCRIPTIONS = {
-    "low": "Acceptable as it is; keep an eye on it at routine reviews.",
-    "medium": "Acceptable by the risk owner when treatment is reasonable; monitor.",
-    "high": "Needs treatment and acceptance above the risk owner; report to management.",
-    "critical": "Not acceptable: treat now or stop the activity; report to top management at once.",
+    "low": _("Acceptable as it is; keep an eye on it at routine reviews."),
+    "medium": _("Acceptable by the risk owner when treatment is reasonable; monitor."),
+    "high": _("Needs treatment and acceptance above the risk owner; report to management."),
+    "critical": _("Not acceptable: treat now or stop the activity; report to top management at once."),
 }
 DEFAULT_REVIEW_MONTHS = {"low": 24, "medium": 12, "high": 6, "critical": 3}
 DEFAULT_APPETITE = "medium"
+
+# The defaults are stored in a new criteria version in the language of whoever creates it (str() below).
+SCALE_NAMES = {"likelihood": _("likelihood"), "impact": _("impact")}
+
+
+def _scale_name(name: str) -> str:
+    return str(SCALE_NAMES.get(name, name))
+
+
+def default_level_descriptions() -> dict[str, str]:
+    return {level: str(text) for level, text in DEFAULT_LEVEL_DESCRIPTIONS.items()}
 
 
 class ScoringError(ValueError):
@@ -56,7 +70,14 @@ def level_rank(level: str) -> int:
     try:
         return LEVEL_ORDER.index(level)
     except ValueError:
-        raise ScoringError({"level": [f"{level!r} is not a risk level ({', '.join(LEVEL_ORDER)})."]}) from None
+        raise ScoringError(
+            {
+                "level": [
+                    gettext("%(level)r is not a risk level (%(levels)s).")
+                    % {"level": level, "levels": ", ".join(LEVEL_ORDER)}
+                ]
+            }
+        ) from None
 
 
 def highest_level(levels: Iterable[str]) -> str | None:
@@ -76,8 +97,8 @@ def default_scale(kind: str, size: int = 5) -> list[dict]:
     """A scale of ``size`` levels; 5 gives the default descriptions, other sizes numbered labels to edit."""
     base = DEFAULT_LIKELIHOOD if kind == "likelihood" else DEFAULT_IMPACT
     if size == len(base):
-        return [{"level": n, "label": label, "description": text} for n, label, text in base]
-    return [{"level": n, "label": f"Level {n}", "description": ""} for n in range(1, size + 1)]
+        return [{"level": n, "label": str(label), "description": str(text)} for n, label, text in base]
+    return [{"level": n, "label": gettext("Level %(n)s") % {"n": n}, "description": ""} for n in range(1, size + 1)]
 
 
 def default_matrix(n_likelihood: int = 5, n_impact: int = 5) -> dict[str, str]:
@@ -104,15 +125,24 @@ def default_matrix(n_likelihood: int = 5, n_impact: int = 5) -> dict[str, str]:
 def scale_errors(levels, *, name: str) -> list[str]:
     """Problems with a likelihood or impact scale: 2–10 levels numbered 1..n, each with a label."""
     if not isinstance(levels, list) or not all(isinstance(item, dict) for item in levels):
-        return [f"The {name} scale must be a list of levels, each with a number, a label and a description."]
+        return [
+            gettext("The %(scale)s scale must be a list of levels, each with a number, a label and a description.")
+            % {"scale": _scale_name(name)}
+        ]
     errors = []
     if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
-        errors.append(f"The {name} scale needs between {MIN_LEVELS} and {MAX_LEVELS} levels.")
+        errors.append(
+            gettext("The %(scale)s scale needs between %(min)s and %(max)s levels.")
+            % {"scale": _scale_name(name), "min": MIN_LEVELS, "max": MAX_LEVELS}
+        )
     numbers = [item.get("level") for item in levels]
     if numbers != list(range(1, len(levels) + 1)):
-        errors.append(f"Number the {name} levels 1, 2, 3… from the lowest, without gaps.")
+        errors.append(
+            gettext("Number the %(scale)s levels 1, 2, 3… from the lowest, without gaps.")
+            % {"scale": _scale_name(name)}
+        )
     if any(not str(item.get("label") or "").strip() for item in levels):
-        errors.append(f"Give every {name} level a label.")
+        errors.append(gettext("Give every %(scale)s level a label.") % {"scale": _scale_name(name)})
     return errors
 
 
@@ -124,27 +154,42 @@ def matrix_errors(matrix, n_likelihood: int, n_impact: int) -> list[str]:
     is transitive.
     """
     if not isinstance(matrix, dict):
-        return ["The matrix must map every likelihood × impact cell to a level."]
+        return [gettext("The matrix must map every likelihood × impact cell to a level.")]
     expected = {cell_key(lk, im) for lk in range(1, n_likelihood + 1) for im in range(1, n_impact + 1)}
     errors = []
     missing = sorted(expected - set(matrix))
     if missing:
-        errors.append(f"Give a level to every cell of the matrix (missing: {', '.join(missing[:5])}).")
+        errors.append(
+            gettext("Give a level to every cell of the matrix (missing: %(cells)s).")
+            % {"cells": ", ".join(missing[:5])}
+        )
     extra = sorted(set(matrix) - expected)
     if extra:
-        errors.append(f"The matrix has cells outside the scales: {', '.join(extra[:5])}.")
+        errors.append(gettext("The matrix has cells outside the scales: %(cells)s.") % {"cells": ", ".join(extra[:5])})
     unknown = sorted({str(v) for k, v in matrix.items() if k in expected and v not in LEVEL_ORDER})
     if unknown:
-        errors.append(f"Unknown levels in the matrix: {', '.join(unknown)} (use {', '.join(LEVEL_ORDER)}).")
+        errors.append(
+            gettext("Unknown levels in the matrix: %(unknown)s (use %(levels)s).")
+            % {"unknown": ", ".join(unknown), "levels": ", ".join(LEVEL_ORDER)}
+        )
     if errors:
         return errors
     offending = non_monotonic_cells(matrix, n_likelihood, n_impact)
     if offending:
         (lk, im), (lk2, im2) = offending[0]
         errors.append(
-            f"The matrix must never lower the level as likelihood or impact grows: likelihood {lk2} × impact "
-            f"{im2} is {matrix[cell_key(lk2, im2)]}, lower than likelihood {lk} × impact {im} "
-            f"({matrix[cell_key(lk, im)]})."
+            gettext(
+                "The matrix must never lower the level as likelihood or impact grows: likelihood %(lk2)s × impact "
+                "%(im2)s is %(level2)s, lower than likelihood %(lk)s × impact %(im)s (%(level)s)."
+            )
+            % {
+                "lk2": lk2,
+                "im2": im2,
+                "level2": matrix[cell_key(lk2, im2)],
+                "lk": lk,
+                "im": im,
+                "level": matrix[cell_key(lk, im)],
+            }
         )
     return errors
 
@@ -173,7 +218,12 @@ def score_errors(likelihood, impact, n_likelihood: int, n_impact: int, *, prefix
     errors: dict[str, list[str]] = {}
     for name, value, size in (("likelihood", likelihood, n_likelihood), ("impact", impact, n_impact)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= size:
-            errors[f"{prefix}_{name}"] = [f"Choose a {name} between 1 and {size} on the criteria's scale."]
+            message = (
+                gettext("Choose a likelihood between 1 and %(size)s on the criteria's scale.")
+                if name == "likelihood"
+                else gettext("Choose an impact between 1 and %(size)s on the criteria's scale.")
+            )
+            errors[f"{prefix}_{name}"] = [message % {"size": size}]
     return errors
 
 
@@ -183,7 +233,12 @@ def level_for(matrix: Mapping[str, str], likelihood: int, impact: int) -> str:
         level = matrix[cell_key(likelihood, impact)]
     except KeyError:
         raise ScoringError(
-            {"likelihood": [f"Likelihood {likelihood} × impact {impact} is not a cell of the matrix."]}
+            {
+                "likelihood": [
+                    gettext("Likelihood %(likelihood)s × impact %(impact)s is not a cell of the matrix.")
+                    % {"likelihood": likelihood, "impact": impact}
+                ]
+            }
         ) from None
     level_rank(level)
     return level
@@ -205,14 +260,20 @@ def residual_errors(
     errors: dict[str, list[str]] = {}
     if re_l > in_l:
         errors["residual_likelihood"] = [
-            f"The residual likelihood ({re_l}) cannot be above the inherent likelihood ({in_l}): "
-            "treatment does not make a risk more likely. Rescore the inherent risk if it was underestimated."
+            gettext(
+                "The residual likelihood (%(residual)s) cannot be above the inherent likelihood (%(inherent)s): "
+                "treatment does not make a risk more likely. Rescore the inherent risk if it was underestimated."
+            )
+            % {"residual": re_l, "inherent": in_l}
         ]
     if re_i > in_i:
         errors["residual_impact"] = [
-            f"The residual impact ({re_i}) cannot be above the inherent impact ({in_i}): "
-            "rescore the inherent risk if it was underestimated."
+            gettext(
+                "The residual impact (%(residual)s) cannot be above the inherent impact (%(inherent)s): "
+                "rescore the inherent risk if it was underestimated."
+            )
+            % {"residual": re_i, "inherent": in_i}
         ]
     if not errors and level_rank(level_for(matrix, re_l, re_i)) > level_rank(level_for(matrix, in_l, in_i)):
-        errors["residual_likelihood"] = ["The residual level cannot be above the inherent level."]
+        errors["residual_likelihood"] = [gettext("The residual level cannot be above the inherent level.")]
     return errors

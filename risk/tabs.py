@@ -1,6 +1,7 @@
 """The "Risks" and "Impact" tabs this app adds to an AI system's page (registry never imports risk)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from aims.permissions import can
 from risk.charts import heat_map_svg
@@ -38,7 +39,7 @@ def system_risks_tab(request, system) -> dict:
             base_url=reverse("risk:risk-list"),
             extra_params={"system": str(system.pk), "open": "true"},
             compact=True,
-            title=f"Current risk of {system.reference}",
+            title=gettext("Current risk of %(reference)s") % {"reference": system.reference},
             id_prefix="system-heat",
         ),
     }

@@ -7,6 +7,8 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.crud import Column, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
 from risk import services
@@ -96,19 +98,19 @@ class RiskMixin:
 
 
 class RiskListView(HiddenFiltersMixin, RiskMixin, RegisterListView):
-    title = "Risk register"
+    title = _("Risk register")
     template_name = "risk/risk_list.html"
     filterset_class = RiskFilterSet
     export_fields = RISK_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="risk/cells/reference.html"),
-        Column("title", "Risk", sort="title", template="risk/cells/title.html"),
-        Column("ai_systems", "AI systems", template="risk/cells/systems.html"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("inherent_level", "Inherent", sort="inherent_rank", template="risk/cells/inherent.html"),
-        Column("residual_level", "Residual", sort="residual_rank", template="risk/cells/residual.html"),
-        Column("status", "Status", sort="status", template="risk/cells/status.html"),
-        Column("next_review", "Next review", sort="next_review", template="risk/cells/next_review.html"),
+        Column("reference", _("Ref"), sort="reference", template="risk/cells/reference.html"),
+        Column("title", _("Risk"), sort="title", template="risk/cells/title.html"),
+        Column("ai_systems", _("AI systems"), template="risk/cells/systems.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
+        Column("inherent_level", _("Inherent"), sort="inherent_rank", template="risk/cells/inherent.html"),
+        Column("residual_level", _("Residual"), sort="residual_rank", template="risk/cells/residual.html"),
+        Column("status", _("Status"), sort="status", template="risk/cells/status.html"),
+        Column("next_review", _("Next review"), sort="next_review", template="risk/cells/next_review.html"),
     ]
 
     def extra_context_data(self) -> dict:
@@ -118,7 +120,7 @@ class RiskListView(HiddenFiltersMixin, RiskMixin, RegisterListView):
             prefix = f"{kind}_" if kind else ""
             lk, im = params.get(f"{prefix}likelihood"), params.get(f"{prefix}impact")
             if lk or im:
-                cell = {"kind": kind or "current", "likelihood": lk or "any", "impact": im or "any"}
+                cell = {"kind": kind or "current", "likelihood": lk or gettext("any"), "impact": im or gettext("any")}
                 break
         return {"heat_cell": cell}
 
@@ -126,10 +128,10 @@ class RiskListView(HiddenFiltersMixin, RiskMixin, RegisterListView):
 class RiskDetailView(RiskMixin, FormsDetailView):
     template_name = "risk/risk_detail.html"
     tabs = [
-        Tab("overview", "Overview", "risk/tabs/risk_overview.html"),
-        Tab("scoring", "Scoring", "risk/tabs/risk_scoring.html"),
-        Tab("treatment", "Treatment plan", "risk/tabs/risk_treatment.html"),
-        Tab("acceptance", "Acceptance", "risk/tabs/risk_acceptance.html"),
+        Tab("overview", _("Overview"), "risk/tabs/risk_overview.html"),
+        Tab("scoring", _("Scoring"), "risk/tabs/risk_scoring.html"),
+        Tab("treatment", _("Treatment plan"), "risk/tabs/risk_treatment.html"),
+        Tab("acceptance", _("Acceptance"), "risk/tabs/risk_acceptance.html"),
     ]
 
     def base_queryset(self):
@@ -258,7 +260,7 @@ class RiskScoreView(RiskActionView):
         )
 
     def success_message(self, obj, result):
-        return f"{result.reference}: scored."
+        return gettext("%(reference)s: scored.") % {"reference": result.reference}
 
 
 class RiskTreatmentView(RiskActionView):
@@ -275,7 +277,10 @@ class RiskTreatmentView(RiskActionView):
         )
 
     def success_message(self, obj, result):
-        return f"Treatment of {result.reference}: {result.get_treatment_option_display()}."
+        return gettext("Treatment of %(reference)s: %(option)s.") % {
+            "reference": result.reference,
+            "option": result.get_treatment_option_display(),
+        }
 
 
 class RiskActionAddView(RiskActionView):
@@ -289,7 +294,7 @@ class RiskActionAddView(RiskActionView):
         return services.treatment_action_add(actor=self.request.user, risk=obj, data=form.service_data())
 
     def success_message(self, obj, result):
-        return f"{result.reference} added to the treatment plan."
+        return gettext("%(reference)s added to the treatment plan.") % {"reference": result.reference}
 
 
 class RiskAcceptView(RiskActionView):
@@ -308,7 +313,10 @@ class RiskAcceptView(RiskActionView):
         )
 
     def success_message(self, obj, result):
-        return f"{result.reference} accepted at {result.get_accepted_level_display().lower()}."
+        return gettext("%(reference)s accepted at %(level)s.") % {
+            "reference": result.reference,
+            "level": result.get_accepted_level_display().lower(),
+        }
 
 
 class RiskCloseView(RiskActionView):
@@ -322,7 +330,7 @@ class RiskCloseView(RiskActionView):
         return services.risk_close(actor=self.request.user, risk=obj, reason=form.cleaned_data["reason"])
 
     def success_message(self, obj, result):
-        return f"{result.reference} closed."
+        return gettext("%(reference)s closed.") % {"reference": result.reference}
 
 
 class RiskReopenView(RiskActionView):
@@ -336,7 +344,7 @@ class RiskReopenView(RiskActionView):
         return services.risk_reopen(actor=self.request.user, risk=obj, reason=form.cleaned_data["reason"])
 
     def success_message(self, obj, result):
-        return f"{result.reference} reopened."
+        return gettext("%(reference)s reopened.") % {"reference": result.reference}
 
 
 class RiskRescoreView(RiskActionView):
@@ -348,7 +356,10 @@ class RiskRescoreView(RiskActionView):
         return services.risk_rescore_with_criteria(actor=self.request.user, risk=obj)
 
     def success_message(self, obj, result):
-        return f"{result.reference} rescored with criteria v{result.criteria.version}."
+        return gettext("%(reference)s rescored with criteria v%(version)s.") % {
+            "reference": result.reference,
+            "version": result.criteria.version,
+        }
 
 
 # --- Treatment actions ----------------------------------------------------------------------------------
@@ -363,17 +374,17 @@ class TreatmentActionMixin:
 
 
 class TreatmentActionListView(TreatmentActionMixin, RegisterListView):
-    title = "Treatment actions"
+    title = _("Treatment actions")
     filterset_class = TreatmentActionFilterSet
     export_fields = ACTION_EXPORT
     default_ordering = "due_date"
     columns = [
-        Column("reference", "Ref", sort="reference", template="risk/cells/reference.html"),
-        Column("title", "Action", sort="title", template="risk/cells/title.html"),
-        Column("risk", "Risk", sort="risk__reference", template="risk/cells/action_risk.html"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("due_date", "Due", sort="due_date", template="risk/cells/due_date.html"),
-        Column("status", "Status", sort="status", template="risk/cells/action_status.html"),
+        Column("reference", _("Ref"), sort="reference", template="risk/cells/reference.html"),
+        Column("title", _("Action"), sort="title", template="risk/cells/title.html"),
+        Column("risk", _("Risk"), sort="risk__reference", template="risk/cells/action_risk.html"),
+        Column("owner", _("Owner"), sort="owner__username"),
+        Column("due_date", _("Due"), sort="due_date", template="risk/cells/due_date.html"),
+        Column("status", _("Status"), sort="status", template="risk/cells/action_status.html"),
     ]
 
     def common_context(self) -> dict:
@@ -383,7 +394,7 @@ class TreatmentActionListView(TreatmentActionMixin, RegisterListView):
 
 class TreatmentActionDetailView(TreatmentActionMixin, FormsDetailView):
     template_name = "risk/treatmentaction_detail.html"
-    tabs = [Tab("overview", "Overview", "risk/tabs/action_overview.html")]
+    tabs = [Tab("overview", _("Overview"), "risk/tabs/action_overview.html")]
 
     def page_context(self, obj) -> dict:
         return {"complete_form": CompleteActionForm()}
@@ -437,7 +448,7 @@ class TreatmentActionCompleteView(TreatmentActionMixin, ObjectActionView):
         return services.treatment_action_complete(actor=self.request.user, action=obj, note=form.cleaned_data["note"])
 
     def success_message(self, obj, result):
-        return f"{result.reference} done."
+        return gettext("%(reference)s done.") % {"reference": result.reference}
 
     def success_url(self, obj, result):
         back = self.request.POST.get("next")

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
@@ -66,18 +68,18 @@ class AssessmentMixin:
 
 
 class AssessmentListView(AssessmentMixin, RegisterListView):
-    title = "Risk assessments"
+    title = _("Risk assessments")
     filterset_class = RiskAssessmentFilterSet
     export_fields = ASSESSMENT_EXPORT
     default_ordering = "-assessment_date"
     columns = [
-        Column("reference", "Ref", sort="reference", template="risk/cells/reference.html"),
-        Column("title", "Assessment", sort="title", template="risk/cells/title.html"),
-        Column("ai_systems", "AI systems", template="risk/cells/systems.html"),
-        Column("assessment_date", "Date", sort="assessment_date"),
-        Column("owner", "Lead assessor", sort="owner__username"),
-        Column("risk_count", "Risks", sort="risk_count"),
-        Column("status", "Status", sort="status", template="risk/cells/assessment_status.html"),
+        Column("reference", _("Ref"), sort="reference", template="risk/cells/reference.html"),
+        Column("title", _("Assessment"), sort="title", template="risk/cells/title.html"),
+        Column("ai_systems", _("AI systems"), template="risk/cells/systems.html"),
+        Column("assessment_date", _("Date"), sort="assessment_date"),
+        Column("owner", _("Lead assessor"), sort="owner__username"),
+        Column("risk_count", _("Risks"), sort="risk_count"),
+        Column("status", _("Status"), sort="status", template="risk/cells/assessment_status.html"),
     ]
 
     def base_queryset(self):
@@ -87,8 +89,8 @@ class AssessmentListView(AssessmentMixin, RegisterListView):
 class AssessmentDetailView(AssessmentMixin, FormsDetailView):
     template_name = "risk/assessment_detail.html"
     tabs = [
-        Tab("overview", "Overview", "risk/tabs/assessment_overview.html"),
-        Tab("risks", "Risks", "risk/tabs/assessment_risks.html"),
+        Tab("overview", _("Overview"), "risk/tabs/assessment_overview.html"),
+        Tab("risks", _("Risks"), "risk/tabs/assessment_risks.html"),
     ]
 
     def tab_context(self, obj, tab_key):
@@ -138,7 +140,7 @@ class AssessmentApproveView(AssessmentMixin, ObjectActionView):
         return services.assessment_approve(actor=self.request.user, assessment=obj)
 
     def success_message(self, obj, result):
-        return f"{result.reference} approved."
+        return gettext("%(reference)s approved.") % {"reference": result.reference}
 
 
 # --- The workflow ---------------------------------------------------------------------------------------
@@ -214,6 +216,8 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
             "step_number": index + 1,
             "previous_step": STEPS[index - 1].value if index > 0 else None,
             "next_step": STEPS[index + 1].value if index + 1 < len(STEPS) else None,
+            "step_label": STEPS[index].label,
+            "next_step_label": STEPS[index + 1].label if index + 1 < len(STEPS) else None,
             "rows": self.risk_forms(assessment, risks, step, bound),
             "risks": risks,
             "criteria": assessment.criteria,
@@ -229,7 +233,7 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
                 counts=counts,
                 kind="inherent",
                 base_url=None,
-                title=f"Inherent risk of {assessment.reference}",
+                title=gettext("Inherent risk of %(reference)s") % {"reference": assessment.reference},
                 id_prefix="assessment-heat",
             )
         if step == AssessmentStep.TREAT:
@@ -261,7 +265,11 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
         self.require("change", assessment)
         step = self.step()
         if assessment.status != AssessmentStatus.IN_PROGRESS:
-            messages.error(request, f"{assessment.reference} is {assessment.get_status_display().lower()}.")
+            messages.error(
+                request,
+                gettext("%(reference)s is %(status)s.")
+                % {"reference": assessment.reference, "status": assessment.get_status_display().lower()},
+            )
             return redirect(reverse("risk:assessment-detail", args=[assessment.pk]))
         operation = request.POST.get("operation", "")
         handler = {
@@ -273,7 +281,7 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
             "complete": self.complete,
         }.get(operation)
         if handler is None:
-            messages.error(request, "Unknown operation.")
+            messages.error(request, gettext("Unknown operation."))
             return redirect(self.step_url(assessment, step))
         return handler(assessment, step)
 
@@ -319,7 +327,7 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
                 actor=self.request.user, assessment=assessment, data=f.service_data()
             ),
             form_key="identify_form",
-            message="Risk added to the assessment.",
+            message=gettext("Risk added to the assessment."),
         )
 
     def analyse(self, assessment, step):
@@ -341,7 +349,13 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
                 )
 
         return self.run(
-            assessment, step, form, call, risk=risk, form_key="score_form", message=f"{risk.reference} analysed."
+            assessment,
+            step,
+            form,
+            call,
+            risk=risk,
+            form_key="score_form",
+            message=gettext("%(reference)s analysed.") % {"reference": risk.reference},
         )
 
     def evaluate(self, assessment, step):
@@ -359,7 +373,7 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
             ),
             risk=risk,
             form_key="treatment_form",
-            message=f"Treatment of {risk.reference} chosen.",
+            message=gettext("Treatment of %(reference)s chosen.") % {"reference": risk.reference},
         )
 
     def add_action(self, assessment, step):
@@ -374,7 +388,7 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
             lambda f: services.treatment_action_add(actor=self.request.user, risk=risk, data=f.service_data()),
             risk=risk,
             form_key="action_form",
-            message=f"Treatment action added to {risk.reference}.",
+            message=gettext("Treatment action added to %(reference)s.") % {"reference": risk.reference},
         )
 
     def residual(self, assessment, step):
@@ -393,7 +407,7 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
             ),
             risk=risk,
             form_key="residual_form",
-            message=f"Residual risk of {risk.reference} recorded.",
+            message=gettext("Residual risk of %(reference)s recorded.") % {"reference": risk.reference},
         )
 
     def complete(self, assessment, step):
@@ -407,7 +421,9 @@ class AssessmentWorkflowView(AssessmentMixin, OrganisationViewMixin, TemplateVie
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(self.request, f"{assessment.reference} completed.")
+                messages.success(
+                    self.request, gettext("%(reference)s completed.") % {"reference": assessment.reference}
+                )
                 return redirect(reverse("risk:assessment-detail", args=[assessment.pk]) + "?tab=risks")
         assessment.refresh_from_db()
         return render(self.request, self.template_name, self.context(assessment, step, conclusion_form=form))

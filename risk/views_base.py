@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views import View
 
 from aims.crud import OrganisationViewMixin, RegisterDetailView
@@ -100,7 +101,7 @@ class ObjectActionView(OrganisationViewMixin, View):
     def invalid(self, obj, form):
         if self.detail_view is None:
             errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
-            messages.error(self.request, errors or "The change was refused.")
+            messages.error(self.request, errors or gettext("The change was refused."))
             return redirect(self.success_url(obj, None))
         view = self.detail_view()
         view.setup(self.request, **self.kwargs)

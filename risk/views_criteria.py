@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDetailView, RegisterListView, Tab
@@ -50,18 +52,18 @@ class CriteriaMixin:
 
 
 class CriteriaListView(CriteriaMixin, RegisterListView):
-    title = "Risk criteria"
+    title = _("Risk criteria")
     filterset_class = RiskCriteriaFilterSet
     export_fields = CRITERIA_EXPORT
     default_ordering = "-version"
     columns = [
-        Column("version", "Version", sort="version", template="risk/cells/criteria_version.html"),
-        Column("name", "Name", sort="name"),
-        Column("status", "Status", sort="status", template="risk/cells/criteria_status.html"),
-        Column("size", "Scales", template="risk/cells/criteria_size.html"),
-        Column("appetite", "Appetite", sort="appetite", template="risk/cells/criteria_appetite.html"),
-        Column("risk_count", "Risks scored with it", sort="risk_count"),
-        Column("approved_at", "Approved", sort="approved_at", template="risk/cells/criteria_approved.html"),
+        Column("version", _("Version"), sort="version", template="risk/cells/criteria_version.html"),
+        Column("name", _("Name"), sort="name"),
+        Column("status", _("Status"), sort="status", template="risk/cells/criteria_status.html"),
+        Column("size", _("Scales"), template="risk/cells/criteria_size.html"),
+        Column("appetite", _("Appetite"), sort="appetite", template="risk/cells/criteria_appetite.html"),
+        Column("risk_count", _("Risks scored with it"), sort="risk_count"),
+        Column("approved_at", _("Approved"), sort="approved_at", template="risk/cells/criteria_approved.html"),
     ]
 
     def base_queryset(self):
@@ -100,7 +102,7 @@ def level_rows(criteria) -> list[dict]:
 
 class CriteriaDetailView(CriteriaMixin, RegisterDetailView):
     template_name = "risk/criteria_detail.html"
-    tabs = [Tab("overview", "Method", "risk/tabs/criteria_overview.html")]
+    tabs = [Tab("overview", _("Method"), "risk/tabs/criteria_overview.html")]
 
     def tab_context(self, obj, tab_key):
         current = services.criteria_current(self.request.organisation)
@@ -125,7 +127,7 @@ class CriteriaNewVersionView(CriteriaMixin, OrganisationViewMixin, TemplateView)
         self.require("add")
         draft = self.scoped_queryset().filter(status=CriteriaStatus.DRAFT).first()
         if draft is not None:
-            messages.info(request, f"Version {draft.version} is already a draft.")
+            messages.info(request, gettext("Version %(version)s is already a draft.") % {"version": draft.version})
             return redirect(self.url("update", draft.pk))
         base = criteria_for_display(request.organisation)
         return render(request, self.template_name, {**self.common_context(), "base": base})
@@ -138,7 +140,7 @@ class CriteriaNewVersionView(CriteriaMixin, OrganisationViewMixin, TemplateView)
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.url("list"))
-        messages.success(request, f"Version {draft.version} started as a draft.")
+        messages.success(request, gettext("Version %(version)s started as a draft.") % {"version": draft.version})
         return redirect(self.url("update", draft.pk))
 
 
@@ -189,7 +191,7 @@ class CriteriaEditView(CriteriaMixin, OrganisationViewMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         if obj.status != CriteriaStatus.DRAFT:
-            messages.info(request, "Approved criteria are not edited: start a new version.")
+            messages.info(request, gettext("Approved criteria are not edited: start a new version."))
             return redirect(self.url("detail", obj.pk))
         return self.render_page(obj)
 
@@ -209,7 +211,7 @@ class CriteriaEditView(CriteriaMixin, OrganisationViewMixin, TemplateView):
                 except ServiceError as exc:
                     apply_service_error(form, exc)
                 else:
-                    messages.success(request, "Scales resized; the matrix was reset to the default mapping.")
+                    messages.success(request, gettext("Scales resized; the matrix was reset to the default mapping."))
                     return redirect(self.url("update", obj.pk))
             return self.render_page(RiskCriteria.objects.get(pk=obj.pk), resize_form=form)
         form = CriteriaForm(request.POST, criteria=obj, organisation=request.organisation)
@@ -220,7 +222,7 @@ class CriteriaEditView(CriteriaMixin, OrganisationViewMixin, TemplateView):
             except ServiceError as exc:
                 _apply_criteria_error(form, exc)
             else:
-                messages.success(request, f"Version {obj.version} saved.")
+                messages.success(request, gettext("Version %(version)s saved.") % {"version": obj.version})
                 return redirect(self.url("detail", obj.pk))
         return self.render_page(RiskCriteria.objects.get(pk=obj.pk), form=form)
 
@@ -243,7 +245,9 @@ class CriteriaApproveView(CriteriaMixin, ObjectActionView):
         return services.criteria_approve(actor=self.request.user, criteria=obj)
 
     def success_message(self, obj, result):
-        return f"Version {result.version} approved. Risks keep their scores until you rescore them."
+        return gettext("Version %(version)s approved. Risks keep their scores until you rescore them.") % {
+            "version": result.version
+        }
 
 
 class CriteriaDeleteView(CriteriaMixin, ObjectActionView):
@@ -261,7 +265,7 @@ class CriteriaDeleteView(CriteriaMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"Draft version {obj.version} discarded."
+        return gettext("Draft version %(version)s discarded.") % {"version": obj.version}
 
 
 class CriteriaRescoreView(CriteriaMixin, ObjectActionView):
@@ -273,7 +277,7 @@ class CriteriaRescoreView(CriteriaMixin, ObjectActionView):
     def perform(self, obj, form):
         current = services.criteria_current(obj.organisation)
         if current is None or current.pk != obj.pk:
-            raise ServiceError("Only the criteria in force can be used to rescore risks.", conflict=True)
+            raise ServiceError(gettext("Only the criteria in force can be used to rescore risks."), conflict=True)
         risks = (
             Risk.objects.visible_to(self.request.user, self.request.organisation)
             .open()
@@ -284,7 +288,7 @@ class CriteriaRescoreView(CriteriaMixin, ObjectActionView):
         done, failed = [], []
         for risk in risks:
             if not can(self.request.user, "change", risk, self.request.organisation):
-                failed.append(f"{risk.reference} (not yours to change)")
+                failed.append(gettext("%(reference)s (not yours to change)") % {"reference": risk.reference})
                 continue
             try:
                 with transaction.atomic():
@@ -296,13 +300,20 @@ class CriteriaRescoreView(CriteriaMixin, ObjectActionView):
 
     def success_message(self, obj, result):
         done, failed = result
-        message = f"{len(done)} risk{'s' if len(done) != 1 else ''} rescored with version {obj.version}."
+        message = ngettext(
+            "%(count)s risk rescored with version %(version)s.",
+            "%(count)s risks rescored with version %(version)s.",
+            len(done),
+        ) % {"count": len(done), "version": obj.version}
         if failed:
-            messages.warning(self.request, "Not rescored: " + "; ".join(failed))
+            messages.warning(self.request, gettext("Not rescored: %(risks)s") % {"risks": "; ".join(failed)})
         return message
 
 
 # --- Heat map ------------------------------------------------------------------------------------------
+
+
+MAP_TITLES = {"inherent": _("Inherent risk"), "residual": _("Residual risk")}
 
 
 class HeatMapView(OrganisationViewMixin, TemplateView):
@@ -336,7 +347,7 @@ class HeatMapView(OrganisationViewMixin, TemplateView):
             maps.append(
                 {
                     "kind": kind,
-                    "title": f"{kind.capitalize()} risk",
+                    "title": MAP_TITLES[kind],
                     "total": sum(counts.values()),
                     "svg": heat_map_svg(
                         criteria=criteria,

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.crud import Column, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
 from aims.permissions import can
@@ -49,18 +51,18 @@ class ImpactMixin:
 
 
 class ImpactListView(ImpactMixin, RegisterListView):
-    title = "AI system impact assessments"
+    title = _("AI system impact assessments")
     filterset_class = ImpactAssessmentFilterSet
     export_fields = IMPACT_EXPORT
     default_ordering = "ai_system__reference"
     columns = [
-        Column("reference", "Ref", sort="reference", template="risk/cells/reference.html"),
-        Column("ai_system", "AI system", sort="ai_system__reference", template="risk/cells/impact_system.html"),
-        Column("version", "Version", sort="version"),
-        Column("owner", "Assessor", sort="owner__username"),
-        Column("areas", "Impact areas", template="risk/cells/impact_areas.html"),
-        Column("status", "Status", sort="status", template="risk/cells/impact_status.html"),
-        Column("next_review", "Next review", sort="next_review", template="risk/cells/next_review.html"),
+        Column("reference", _("Ref"), sort="reference", template="risk/cells/reference.html"),
+        Column("ai_system", _("AI system"), sort="ai_system__reference", template="risk/cells/impact_system.html"),
+        Column("version", _("Version"), sort="version"),
+        Column("owner", _("Assessor"), sort="owner__username"),
+        Column("areas", _("Impact areas"), template="risk/cells/impact_areas.html"),
+        Column("status", _("Status"), sort="status", template="risk/cells/impact_status.html"),
+        Column("next_review", _("Next review"), sort="next_review", template="risk/cells/next_review.html"),
     ]
 
     def base_queryset(self):
@@ -70,8 +72,8 @@ class ImpactListView(ImpactMixin, RegisterListView):
 class ImpactDetailView(ImpactMixin, FormsDetailView):
     template_name = "risk/impact_detail.html"
     tabs = [
-        Tab("overview", "Assessment", "risk/tabs/impact_overview.html"),
-        Tab("areas", "Impact areas", "risk/tabs/impact_areas.html"),
+        Tab("overview", _("Assessment"), "risk/tabs/impact_overview.html"),
+        Tab("areas", _("Impact areas"), "risk/tabs/impact_areas.html"),
     ]
 
     def page_context(self, obj):
@@ -114,13 +116,17 @@ class ImpactFormView(ImpactMixin, RegisterFormView):
         if obj is None and not request.GET.get("system"):
             return self.choose_system()
         if obj is not None and obj.status != ImpactStatus.DRAFT:
-            messages.info(request, "An approved impact assessment is not edited: start a new version.")
+            messages.info(request, gettext("An approved impact assessment is not edited: start a new version."))
             return redirect(self.url("detail", obj.pk))
         if obj is None:
             system = self.system()
             draft = self.scoped_queryset().filter(ai_system=system, status=ImpactStatus.DRAFT).first()
             if draft is not None:
-                messages.info(request, f"{draft.reference} is already a draft for {system.reference}.")
+                messages.info(
+                    request,
+                    gettext("%(reference)s is already a draft for %(system)s.")
+                    % {"reference": draft.reference, "system": system.reference},
+                )
                 return redirect(self.url("update", draft.pk))
         return self.render_form(self.get_form(obj), obj)
 
@@ -199,7 +205,10 @@ class ImpactApproveView(ImpactMixin, ObjectActionView):
         return redirect(self.url("detail", obj.pk))
 
     def success_message(self, obj, result):
-        return f"{result.reference} approved: it is now the impact assessment of {result.ai_system.reference}."
+        return gettext("%(reference)s approved: it is now the impact assessment of %(system)s.") % {
+            "reference": result.reference,
+            "system": result.ai_system.reference,
+        }
 
 
 class ImpactNewVersionView(ImpactMixin, ObjectActionView):
@@ -215,7 +224,10 @@ class ImpactNewVersionView(ImpactMixin, ObjectActionView):
         return self.url("update", result.pk) if result else self.url("detail", obj.pk)
 
     def success_message(self, obj, result):
-        return f"{result.reference} started from {obj.reference}."
+        return gettext("%(reference)s started from %(previous)s.") % {
+            "reference": result.reference,
+            "previous": obj.reference,
+        }
 
 
 class ImpactAreaAddView(ImpactMixin, ObjectActionView):
@@ -230,7 +242,7 @@ class ImpactAreaAddView(ImpactMixin, ObjectActionView):
         return services.impact_area_add(actor=self.request.user, assessment=obj, data=form.service_data())
 
     def success_message(self, obj, result):
-        return f"{result.get_area_display()} impact added."
+        return gettext("%(area)s impact added.") % {"area": result.get_area_display()}
 
 
 # --- Impact areas (edited on their own page; raise a risk from the assessment page) ---------------------
@@ -270,7 +282,7 @@ class ImpactAreaDeleteView(ImpactAreaMixin, ObjectActionView):
         return reverse("risk:impact-detail", args=[obj.impact_assessment_id]) + "?tab=areas"
 
     def success_message(self, obj, result):
-        return "Impact area removed."
+        return gettext("Impact area removed.")
 
 
 class ImpactRaiseRiskView(ImpactAreaMixin, ObjectActionView):
@@ -289,4 +301,4 @@ class ImpactRaiseRiskView(ImpactAreaMixin, ObjectActionView):
         return reverse("risk:risk-detail", args=[result.pk])
 
     def success_message(self, obj, result):
-        return f"{result.reference} raised in the risk register from this impact."
+        return gettext("%(reference)s raised in the risk register from this impact.") % {"reference": result.reference}

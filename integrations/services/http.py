@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 
 class UnsafeDestination(Exception):
@@ -59,30 +60,35 @@ def resolve_checked(url: str) -> tuple[str, str, int, list[str]]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise UnsafeDestination("Only http and https URLs can receive webhooks.")
+        raise UnsafeDestination(gettext("Only http and https URLs can receive webhooks."))
     if parts.username or parts.password:
-        raise UnsafeDestination("Put no user name or password in the URL: the signature authenticates us.")
+        raise UnsafeDestination(gettext("Put no user name or password in the URL: the signature authenticates us."))
     host = parts.hostname
     if not host:
-        raise UnsafeDestination("The URL has no host.")
+        raise UnsafeDestination(gettext("The URL has no host."))
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
-        raise UnsafeDestination("The URL's port is not a number between 1 and 65535.") from None
+        raise UnsafeDestination(gettext("The URL's port is not a number between 1 and 65535.")) from None
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeDestination(f"The host {host} cannot be resolved ({exc}).") from None
+        raise UnsafeDestination(
+            gettext("The host %(host)s cannot be resolved (%(error)s).") % {"host": host, "error": exc}
+        ) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
-        raise UnsafeDestination(f"The host {host} has no address.")
+        raise UnsafeDestination(gettext("The host %(host)s has no address.") % {"host": host})
     if not allow_private():
         for address in addresses:
             reason = address_refused(ipaddress.ip_address(address.split("%")[0]))
             if reason:
                 raise UnsafeDestination(
-                    f"{host} resolves to {address}, {reason}: webhooks go to public addresses only "
-                    "(an operator can allow private ones with WEBHOOKS_ALLOW_PRIVATE_ADDRESSES)."
+                    gettext(
+                        "%(host)s resolves to %(address)s, %(reason)s: webhooks go to public addresses only "
+                        "(an operator can allow private ones with WEBHOOKS_ALLOW_PRIVATE_ADDRESSES)."
+                    )
+                    % {"host": host, "address": address, "reason": reason}
                 )
     return scheme, host, port, addresses
 

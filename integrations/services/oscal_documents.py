@@ -1,13 +1,23 @@
 """Which OSCAL document a request asks for, for the page and the API alike (one place for the lookups)."""
 
+from django.conf import settings
 from django.http import Http404
+from django.utils import translation
 
 from aims.permissions import can
 from integrations import oscal
 
 
 def build(user, organisation, kind: str, params) -> tuple[dict, str]:
-    """``(document, file name)`` for ``kind``; 404 for an unknown kind or a record not visible here."""
+    """``(document, file name)`` for ``kind``; 404 for an unknown kind or a record not visible here.
+
+    OSCAL documents are read by machines: they are built in the site language whatever the reader's, so the
+    same AIMS always exports the same titles and statuses."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build(user, organisation, kind, params)
+
+
+def _build(user, organisation, kind: str, params) -> tuple[dict, str]:
     from audits.models import Audit
     from controls.models import Framework, SoALine
     from registry.models import AISystem

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aims.events import EVENT_TYPES
 from aims.services import ServiceError, create_record, delete_with_history, update_record
@@ -65,7 +66,9 @@ def _check_endpoint(data: dict) -> dict:
     data = {k: v for k, v in data.items() if k in ENDPOINT_FIELDS}
     unknown = [t for t in data.get("event_types", []) if t not in EVENT_TYPES]
     if unknown:
-        raise ServiceError(f"Unknown event types: {', '.join(unknown)}.", field="event_types")
+        raise ServiceError(
+            gettext("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)}, field="event_types"
+        )
     if "event_types" in data:
         data["event_types"] = sorted(set(data["event_types"]))
     if "url" in data:

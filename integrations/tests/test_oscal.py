@@ -176,3 +176,28 @@ def test_the_oscal_page_lists_the_documents(demo, client_for):
     assert page.status_code == 200
     for label in ("Download catalog", "Download profile", "Download component definition", "Import an OSCAL catalog"):
         assert label in page.content.decode()
+
+
+def test_documents_are_built_in_the_site_language_whoever_reads(org, officer, monkeypatch):
+    """OSCAL content is machine-facing: a German reader's request must not translate titles or statuses."""
+    from django.utils import translation
+
+    from integrations.services.oscal_documents import build
+
+    seen = []
+    monkeypatch.setattr(
+        oscal, "component_definition", lambda organisation: seen.append(translation.get_language()) or {}
+    )
+    with translation.override("de"):
+        build(officer, org, "component-definition", {})
+        assert translation.get_language() == "de"
+    assert seen == ["en-gb"]
+
+
+def test_a_refusal_reaches_a_german_reader_in_german(org, officer, api_for):
+    from django.utils import translation
+
+    with translation.override("de"):
+        response = api_for(officer, org).get("/api/v1/oscal/component-definition/", HTTP_ACCEPT_LANGUAGE="de")
+        assert response.status_code == 400
+        assert response.json()["detail"] == "Das Inventar enthält noch kein KI-System."

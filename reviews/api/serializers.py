@@ -43,7 +43,7 @@ class ReviewTaskSerializer(serializers.ModelSerializer):
 
     def get_kind_label(self, obj) -> str:
         kind = get_kind(obj.kind)
-        return kind.label if kind else obj.kind
+        return str(kind.label) if kind else obj.kind  # a lazy label would not reach the JSON renderer as text
 
     @extend_schema_field({"type": "string", "description": "Path of the object's page in the web interface."})
     def get_object_url(self, obj) -> str:

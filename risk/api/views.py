@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -454,5 +455,5 @@ class RiskCriteriaViewSet(OrganisationScopedViewSet):
     def current(self, request):
         criteria = self.get_queryset().filter(status=CriteriaStatus.APPROVED).order_by("-version").first()
         if criteria is None:
-            raise NotFound("No risk criteria yet: the default set is created when the first risk is scored.")
+            raise NotFound(gettext("No risk criteria yet: the default set is created when the first risk is scored."))
         return Response(self.get_serializer(criteria).data)

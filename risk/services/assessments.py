@@ -4,6 +4,8 @@ assessors and the risks identified or reviewed. Reassessing starts from the syst
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.permissions import can
 from aims.services import ServiceError, check_members, check_same_organisation, delete_with_history, save_with_history
@@ -30,7 +32,7 @@ ASSESSMENT_FIELDS = (
 def _check_fields(data: dict) -> None:
     unknown = set(data) - set(ASSESSMENT_FIELDS)
     if unknown:
-        raise ServiceError({name: ["This field cannot be set here."] for name in sorted(unknown)})
+        raise ServiceError({name: [gettext("This field cannot be set here.")] for name in sorted(unknown)})
 
 
 def _check_people(organisation, data: dict) -> None:
@@ -43,7 +45,7 @@ def _check_people(organisation, data: dict) -> None:
             Membership.objects.filter(organisation=organisation, user__in=assessors).values_list("user_id", flat=True)
         )
         if any(user.pk not in members for user in assessors):
-            raise ServiceError("Choose assessors among the members of this organisation.", field="assessors")
+            raise ServiceError(gettext("Choose assessors among the members of this organisation."), field="assessors")
 
 
 def _save(assessment, *, actor, reason):
@@ -64,12 +66,14 @@ def assessment_start(*, actor, organisation, data: dict) -> RiskAssessment:
     assessors = list(data.pop("assessors", []) or [])
     data.pop("risks", None)
     if not systems:
-        raise ServiceError("Choose at least one AI system to assess.", field="ai_systems")
+        raise ServiceError(gettext("Choose at least one AI system to assess."), field="ai_systems")
     check_same_organisation(organisation, {"ai_systems": systems})
     _check_people(organisation, {**data, "assessors": assessors})
     check_reference_free(RiskAssessment, organisation, data.get("reference"))
     if not (data.get("title") or "").strip():
-        data["title"] = "Risk assessment of " + ", ".join(system.name for system in systems)
+        data["title"] = gettext("Risk assessment of %(systems)s") % {
+            "systems": ", ".join(system.name for system in systems)
+        }
     data.setdefault("owner", actor)
     data["assessment_date"] = data.get("assessment_date") or timezone.localdate()
     criteria = criteria_ensure(organisation=organisation, actor=actor)
@@ -90,10 +94,19 @@ def assessment_start(*, actor, organisation, data: dict) -> RiskAssessment:
     return assessment
 
 
+NOT_IN_PROGRESS = {
+    "edited": _("%(reference)s is %(status)s: it cannot be edited."),
+    "changed": _("%(reference)s is %(status)s: it cannot be changed."),
+    "completed": _("%(reference)s is %(status)s: it cannot be completed."),
+    "deleted": _("%(reference)s is %(status)s: it cannot be deleted."),
+}
+
+
 def _require_in_progress(assessment: RiskAssessment, what: str) -> None:
     if assessment.status != AssessmentStatus.IN_PROGRESS:
         raise ServiceError(
-            f"{assessment.reference} is {assessment.get_status_display().lower()}: it cannot be {what}.",
+            NOT_IN_PROGRESS[what]
+            % {"reference": assessment.reference, "status": assessment.get_status_display().lower()},
             conflict=True,
         )
 
@@ -106,7 +119,7 @@ def assessment_update(*, actor, assessment: RiskAssessment, data: dict, reason: 
     data = dict(data)
     m2m = {name: list(data.pop(name)) for name in ("ai_systems", "assessors", "risks") if name in data}
     if "ai_systems" in m2m and not m2m["ai_systems"]:
-        raise ServiceError("Choose at least one AI system to assess.", field="ai_systems")
+        raise ServiceError(gettext("Choose at least one AI system to assess."), field="ai_systems")
     check_same_organisation(assessment.organisation, m2m)
     _check_people(assessment.organisation, {**data, "assessors": m2m.get("assessors")})
     check_reference_free(RiskAssessment, assessment.organisation, data.get("reference"), exclude_pk=assessment.pk)
@@ -159,12 +172,15 @@ def assessment_complete(*, actor, assessment: RiskAssessment, conclusion: str | 
     if conclusion is not None:
         assessment.conclusion = conclusion
     if not (assessment.conclusion or "").strip():
-        raise ServiceError("Write the conclusion of the assessment.", field="conclusion")
+        raise ServiceError(gettext("Write the conclusion of the assessment."), field="conclusion")
     unscored = list(
         assessment.risks.exclude(status=RiskStatus.CLOSED).filter(inherent_level="").values_list("reference", flat=True)
     )
     if unscored:
-        raise ServiceError(f"Analyse every risk before completing: {', '.join(unscored)} has no score yet.")
+        raise ServiceError(
+            gettext("Analyse every risk before completing: %(risks)s has no score yet.")
+            % {"risks": ", ".join(unscored)}
+        )
     assessment.snapshot = _snapshot(assessment)
     assessment.status = AssessmentStatus.COMPLETED
     assessment.completed_at = timezone.now()
@@ -177,7 +193,7 @@ def assessment_approve(*, actor, assessment: RiskAssessment) -> RiskAssessment:
     if not can(actor, "approve", assessment, assessment.organisation):
         raise PermissionDenied("Only a member who may approve can approve a risk assessment.")
     if assessment.status != AssessmentStatus.COMPLETED:
-        raise ServiceError("Only a completed assessment can be approved.", conflict=True)
+        raise ServiceError(gettext("Only a completed assessment can be approved."), conflict=True)
     assessment.status = AssessmentStatus.APPROVED
     assessment.approved_by = actor
     assessment.approved_at = timezone.now()

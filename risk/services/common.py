@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from accounts.models import Organisation
 from aims.services import ServiceError
@@ -31,7 +32,9 @@ def check_reference_free(model_cls, organisation, reference, *, exclude_pk=None)
     if not reference:
         return
     if model_cls.objects.filter(organisation=organisation, reference=reference).exclude(pk=exclude_pk).exists():
-        raise ServiceError(f"{reference} is already used in this organisation.", field="reference")
+        raise ServiceError(
+            gettext("%(reference)s is already used in this organisation.") % {"reference": reference}, field="reference"
+        )
 
 
 def require_text(value, *, field: str, message: str) -> str:

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.permissions import can
 from aims.services import ServiceError, check_members, delete_with_history, save_with_history
@@ -25,7 +27,7 @@ CRITERIA_FIELDS = (
     "review_months",
 )
 
-DEFAULT_METHOD = (
+DEFAULT_METHOD = _(
     "Each risk is described as cause, event and consequence for the AI systems it affects. The risk owner "
     "rates how likely the event is and how bad its consequence would be on the scales below, first before "
     "treatment (inherent) and then after the planned treatment (residual). The matrix turns the two ratings "
@@ -46,12 +48,13 @@ def criteria_current(organisation) -> RiskCriteria | None:
 def default_criteria_fields() -> dict:
     """The default 5 × 5 method: scales, matrix, level meanings, appetite and cadence."""
     return {
-        "name": "AI risk criteria",
-        "method": DEFAULT_METHOD,
+        # Stored text: in the language of whoever creates the first version (editable afterwards).
+        "name": gettext("AI risk criteria"),
+        "method": str(DEFAULT_METHOD),
         "likelihood_levels": scoring.default_scale("likelihood"),
         "impact_levels": scoring.default_scale("impact"),
         "matrix": scoring.default_matrix(),
-        "level_descriptions": dict(scoring.DEFAULT_LEVEL_DESCRIPTIONS),
+        "level_descriptions": scoring.default_level_descriptions(),
         "appetite": scoring.DEFAULT_APPETITE,
         "review_months": dict(scoring.DEFAULT_REVIEW_MONTHS),
     }
@@ -104,7 +107,7 @@ def validate_criteria(criteria: RiskCriteria) -> None:
         if problems:
             errors["matrix"] = problems
     if criteria.appetite not in LEVEL_ORDER:
-        errors["appetite"] = [f"Choose the appetite among {', '.join(LEVEL_ORDER)}."]
+        errors["appetite"] = [gettext("Choose the appetite among %(levels)s.") % {"levels": ", ".join(LEVEL_ORDER)}]
     months = criteria.review_months if isinstance(criteria.review_months, dict) else {}
     bad = [
         level
@@ -112,9 +115,11 @@ def validate_criteria(criteria: RiskCriteria) -> None:
         if isinstance(months.get(level), bool) or not isinstance(months.get(level), int) or not 1 <= months[level] <= 60
     ]
     if bad:
-        errors["review_months"] = [f"Give a reassessment cadence of 1–60 months for: {', '.join(bad)}."]
+        errors["review_months"] = [
+            gettext("Give a reassessment cadence of 1–60 months for: %(levels)s.") % {"levels": ", ".join(bad)}
+        ]
     if not (criteria.name or "").strip():
-        errors["name"] = ["Give the criteria a name."]
+        errors["name"] = [gettext("Give the criteria a name.")]
     if errors:
         raise ServiceError(errors)
 
@@ -127,7 +132,10 @@ def criteria_new_version(*, actor, organisation) -> RiskCriteria:
     lock_organisation(organisation)
     draft = RiskCriteria.objects.filter(organisation=organisation, status=CriteriaStatus.DRAFT).first()
     if draft is not None:
-        raise ServiceError(f"Version {draft.version} is already a draft: edit or approve it first.", conflict=True)
+        raise ServiceError(
+            gettext("Version %(version)s is already a draft: edit or approve it first.") % {"version": draft.version},
+            conflict=True,
+        )
     criteria = RiskCriteria(
         organisation=organisation,
         version=_next_version(organisation),
@@ -142,11 +150,17 @@ def _locked(criteria: RiskCriteria) -> RiskCriteria:
     return RiskCriteria.objects.select_for_update().get(pk=criteria.pk)
 
 
+NOT_A_DRAFT = {
+    "edited": _("Version %(version)s is %(status)s and cannot be edited: start a new version instead."),
+    "approved": _("Version %(version)s is %(status)s and cannot be approved: start a new version instead."),
+    "deleted": _("Version %(version)s is %(status)s and cannot be deleted: start a new version instead."),
+}
+
+
 def _require_draft(criteria: RiskCriteria, what: str) -> None:
     if criteria.status != CriteriaStatus.DRAFT:
         raise ServiceError(
-            f"Version {criteria.version} is {criteria.get_status_display().lower()} and cannot be {what}: "
-            "start a new version instead.",
+            NOT_A_DRAFT[what] % {"version": criteria.version, "status": criteria.get_status_display().lower()},
             conflict=True,
         )
 
@@ -159,7 +173,7 @@ def criteria_update(*, actor, criteria: RiskCriteria, data: dict, reason: str = 
     _require_draft(_locked(criteria), "edited")
     unknown = set(data) - set(CRITERIA_FIELDS)
     if unknown:
-        raise ServiceError({name: ["This field cannot be changed here."] for name in sorted(unknown)})
+        raise ServiceError({name: [gettext("This field cannot be changed here.")] for name in sorted(unknown)})
     check_members(criteria.organisation, data, ("appetite_approver",))
     resized = ("likelihood_levels" in data and len(data["likelihood_levels"] or []) != criteria.n_likelihood) or (
         "impact_levels" in data and len(data["impact_levels"] or []) != criteria.n_impact
@@ -184,7 +198,9 @@ def criteria_resize(*, actor, criteria: RiskCriteria, n_likelihood: int, n_impac
     def resize(levels, size, kind):
         if not isinstance(size, int) or not scoring.MIN_LEVELS <= size <= scoring.MAX_LEVELS:
             raise ServiceError(
-                f"Choose between {scoring.MIN_LEVELS} and {scoring.MAX_LEVELS} levels.", field=f"n_{kind}"
+                gettext("Choose between %(min)s and %(max)s levels.")
+                % {"min": scoring.MIN_LEVELS, "max": scoring.MAX_LEVELS},
+                field=f"n_{kind}",
             )
         if size == len(levels):
             return levels

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.permissions import can
 from aims.services import ServiceError, check_members, delete_with_history, save_with_history
@@ -41,16 +43,22 @@ IMPACT_FIELDS = (
 COPIED_FIELDS = tuple(name for name in IMPACT_FIELDS if name not in ("reference", "next_review"))
 AREA_FIELDS = ("area", "affected", "potential_impact", "severity", "likelihood", "reversibility", "mitigations")
 FRIA_REQUIRED = {
-    "fria_process": "Describe the process in which the system is used.",
-    "fria_oversight": "Describe the human-oversight measures.",
-    "fria_remedies": "Say what happens if the risks materialise (governance, complaints, redress).",
+    "fria_process": _("Describe the process in which the system is used."),
+    "fria_oversight": _("Describe the human-oversight measures."),
+    "fria_remedies": _("Say what happens if the risks materialise (governance, complaints, redress)."),
+}
+NOT_A_DRAFT = {
+    "edited": _("%(reference)s is %(status)s and cannot be edited: start a new version instead."),
+    "approved": _("%(reference)s is %(status)s and cannot be approved: start a new version instead."),
+    "deleted": _("%(reference)s is %(status)s and cannot be deleted: start a new version instead."),
+    "changed": _("%(reference)s is %(status)s and cannot be changed: start a new version instead."),
 }
 
 
 def _check_fields(data: dict, allowed) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ServiceError({name: ["This field cannot be set here."] for name in sorted(unknown)})
+        raise ServiceError({name: [gettext("This field cannot be set here.")] for name in sorted(unknown)})
 
 
 def _save(obj, *, actor, reason):
@@ -61,8 +69,7 @@ def _save(obj, *, actor, reason):
 def _require_draft(assessment: ImpactAssessment, what: str) -> None:
     if assessment.status != ImpactStatus.DRAFT:
         raise ServiceError(
-            f"{assessment.reference} is {assessment.get_status_display().lower()} and cannot be {what}: "
-            "start a new version instead.",
+            NOT_A_DRAFT[what] % {"reference": assessment.reference, "status": assessment.get_status_display().lower()},
             conflict=True,
         )
 
@@ -82,14 +89,14 @@ def impact_assessment_due_reason(system: AISystem, current: ImpactAssessment | N
     today = today or timezone.localdate()
     if system.reassessment_required:
         return (
-            f"Reassessment required: {system.reassessment_reason}"
+            gettext("Reassessment required: %(reason)s") % {"reason": system.reassessment_reason}
             if system.reassessment_reason
-            else ("Reassessment required.")
+            else gettext("Reassessment required.")
         )
     if current is None:
-        return "No approved impact assessment yet."
+        return gettext("No approved impact assessment yet.")
     if current.next_review and current.next_review < today:
-        return f"Review was due on {current.next_review:%Y-%m-%d}."
+        return gettext("Review was due on %(date)s.") % {"date": f"{current.next_review:%Y-%m-%d}"}
     return ""
 
 
@@ -107,7 +114,11 @@ def impact_assessment_create(*, actor, system: AISystem, data: dict | None = Non
     versions = ImpactAssessment.objects.filter(ai_system=system)
     draft = versions.filter(status=ImpactStatus.DRAFT).first()
     if draft is not None:
-        raise ServiceError(f"{draft.reference} is already a draft for {system.reference}: edit it.", conflict=True)
+        raise ServiceError(
+            gettext("%(reference)s is already a draft for %(system)s: edit it.")
+            % {"reference": draft.reference, "system": system.reference},
+            conflict=True,
+        )
     latest = versions.order_by("-version").first()
     check_members(organisation, data, ("owner",))
     check_reference_free(ImpactAssessment, organisation, data.get("reference"))
@@ -118,7 +129,8 @@ def impact_assessment_create(*, actor, system: AISystem, data: dict | None = Non
                 part
                 for part in (
                     system.intended_purpose,
-                    system.foreseeable_misuse and f"Foreseeable misuse: {system.foreseeable_misuse}",
+                    system.foreseeable_misuse
+                    and gettext("Foreseeable misuse: %(misuse)s") % {"misuse": system.foreseeable_misuse},
                 )
                 if part
             ),
@@ -167,17 +179,17 @@ def impact_assessment_update(
 def _validate_for_approval(assessment: ImpactAssessment) -> None:
     errors: dict[str, list[str]] = {}
     if not (assessment.conclusion or "").strip():
-        errors["conclusion"] = ["Write the conclusion before approving."]
+        errors["conclusion"] = [gettext("Write the conclusion before approving.")]
     if not (assessment.affected_individuals or assessment.affected_groups or assessment.affected_society).strip():
-        errors["affected_individuals"] = ["Say who is affected: individuals, groups or society."]
+        errors["affected_individuals"] = [gettext("Say who is affected: individuals, groups or society.")]
     if assessment.is_dpia and not assessment.dpia_reference.strip():
-        errors["dpia_reference"] = ["Give the reference of the data-protection impact assessment."]
+        errors["dpia_reference"] = [gettext("Give the reference of the data-protection impact assessment.")]
     if assessment.is_fria:
         for name, message in FRIA_REQUIRED.items():
             if not (getattr(assessment, name) or "").strip():
-                errors[name] = [message]
+                errors[name] = [str(message)]
     if not assessment.areas.exists():
-        errors.setdefault("__all__", []).append("Assess at least one impact area before approving.")
+        errors.setdefault("__all__", []).append(gettext("Assess at least one impact area before approving."))
     if errors:
         raise ServiceError(errors)
 
@@ -228,7 +240,9 @@ def impact_area_add(*, actor, assessment: ImpactAssessment, data: dict) -> Impac
     """Assess one impact area (who, what, how bad, how likely, how reversible, mitigations) in a draft."""
     _check_fields(data, AREA_FIELDS)
     _require_draft(assessment, "changed")
-    require_text(data.get("potential_impact"), field="potential_impact", message="Describe the potential impact.")
+    require_text(
+        data.get("potential_impact"), field="potential_impact", message=gettext("Describe the potential impact.")
+    )
     area = ImpactArea(organisation=assessment.organisation, impact_assessment=assessment, **data)
     return _save(area, actor=actor, reason="Assessed")
 
@@ -239,7 +253,9 @@ def impact_area_update(*, actor, area: ImpactArea, data: dict) -> ImpactArea:
     _check_fields(data, AREA_FIELDS)
     _require_draft(area.impact_assessment, "changed")
     if "potential_impact" in data:
-        require_text(data["potential_impact"], field="potential_impact", message="Describe the potential impact.")
+        require_text(
+            data["potential_impact"], field="potential_impact", message=gettext("Describe the potential impact.")
+        )
     for name, value in data.items():
         setattr(area, name, value)
     return _save(area, actor=actor, reason="Edited")
@@ -261,25 +277,35 @@ def impact_raise_risk(*, actor, area: ImpactArea, owner=None) -> Risk:
     """
     area = ImpactArea.objects.select_for_update().select_related("impact_assessment__ai_system").get(pk=area.pk)
     if area.raised_risk_id is not None:
-        raise ServiceError(f"This impact already raised {area.raised_risk.reference}.", conflict=True)
+        raise ServiceError(
+            gettext("This impact already raised %(risk)s.") % {"risk": area.raised_risk.reference}, conflict=True
+        )
     assessment = area.impact_assessment
     system = assessment.ai_system
     category, objectives = AREA_TO_CATEGORY[ImpactAreaKind(area.area)]
     first_line = (area.potential_impact.strip().splitlines() or [""])[0]
     summary = first_line if len(first_line) <= 90 else first_line[:89].rstrip() + "…"
-    title = f"{area.get_area_display()} impact: {summary}"
-    consequence = f"{area.potential_impact}\n\nSeverity {area.get_severity_display().lower()}, " + (
-        f"{area.get_likelihood_display().lower()}, {area.get_reversibility_display().lower()}."
-    )
+    # The risk's texts are written in the language of whoever raises it.
+    title = gettext("%(area)s impact: %(summary)s") % {"area": area.get_area_display(), "summary": summary}
+    consequence = gettext("%(impact)s\n\nSeverity %(severity)s, %(likelihood)s, %(reversibility)s.") % {
+        "impact": area.potential_impact,
+        "severity": area.get_severity_display().lower(),
+        "likelihood": area.get_likelihood_display().lower(),
+        "reversibility": area.get_reversibility_display().lower(),
+    }
     if area.affected:
-        consequence = f"Affects {area.affected}. {consequence}"
+        consequence = gettext("Affects %(affected)s. %(consequence)s") % {
+            "affected": area.affected,
+            "consequence": consequence,
+        }
     risk = risk_create(
         actor=actor,
         organisation=assessment.organisation,
         reason=f"Raised from {assessment.reference} ({area.get_area_display()})",
         data={
             "title": title,
-            "cause": f"Identified in impact assessment {assessment.reference} of {system.reference}.",
+            "cause": gettext("Identified in impact assessment %(assessment)s of %(system)s.")
+            % {"assessment": assessment.reference, "system": system.reference},
             "event": first_line,
             "consequence": consequence,
             "category": category,
@@ -299,10 +325,12 @@ def impact_raise_risk(*, actor, area: ImpactArea, owner=None) -> Risk:
 def impact_area_link_risk(*, actor, area: ImpactArea, risk: Risk) -> ImpactArea:
     """Link an impact to a risk already in the register (instead of raising a new one); recorded on both."""
     if risk.organisation_id != area.organisation_id:
-        raise ServiceError("Select a risk of your own organisation.", field="risk")
+        raise ServiceError(gettext("Select a risk of your own organisation."), field="risk")
     area = ImpactArea.objects.select_for_update().select_related("impact_assessment").get(pk=area.pk)
     if area.raised_risk_id is not None:
-        raise ServiceError(f"This impact is already linked to {area.raised_risk.reference}.", conflict=True)
+        raise ServiceError(
+            gettext("This impact is already linked to %(risk)s.") % {"risk": area.raised_risk.reference}, conflict=True
+        )
     area.raised_risk = risk
     _save(area, actor=actor, reason=f"Linked to {risk.reference}")
     save_with_history(

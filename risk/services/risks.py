@@ -6,6 +6,8 @@ identified → assessed → treatment planned → treated from the data, and to 
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.events import emit
 from aims.permissions import can
@@ -46,19 +48,32 @@ def _check_objectives(value) -> str:
     known = {key for key, _ in annex_c.objective_choices()}
     unknown = [key for key in keys if key not in known]
     if unknown:
-        raise ServiceError(f"Unknown Annex C objectives: {', '.join(unknown)}.", field="objectives")
+        raise ServiceError(
+            gettext("Unknown Annex C objectives: %(keys)s.") % {"keys": ", ".join(unknown)}, field="objectives"
+        )
     return ",".join(dict.fromkeys(keys))
 
 
 def _check_fields(data: dict) -> None:
     unknown = set(data) - set(RISK_FIELDS) - set(SCORE_FIELDS)
     if unknown:
-        raise ServiceError({name: ["This field cannot be set here."] for name in sorted(unknown)})
+        raise ServiceError({name: [gettext("This field cannot be set here.")] for name in sorted(unknown)})
+
+
+CLOSED_REFUSALS = {
+    "accept it": _("%(reference)s is closed: reopen it before you accept it."),
+    "close it": _("%(reference)s is closed: reopen it before you close it."),
+    "edit it": _("%(reference)s is closed: reopen it before you edit it."),
+    "plan actions": _("%(reference)s is closed: reopen it before you plan actions."),
+    "plan its treatment": _("%(reference)s is closed: reopen it before you plan its treatment."),
+    "rescore it": _("%(reference)s is closed: reopen it before you rescore it."),
+    "score it": _("%(reference)s is closed: reopen it before you score it."),
+}
 
 
 def _require_open(risk: Risk, what: str) -> None:
     if risk.status == RiskStatus.CLOSED:
-        raise ServiceError(f"{risk.reference} is closed: reopen it before you {what}.", conflict=True)
+        raise ServiceError(CLOSED_REFUSALS[what] % {"reference": risk.reference}, conflict=True)
 
 
 def _scored(criteria: RiskCriteria, risk: Risk, scores: dict) -> dict:
@@ -77,7 +92,11 @@ def _scored(criteria: RiskCriteria, risk: Risk, scores: dict) -> dict:
             continue
         if likelihood is None or impact is None:
             missing = f"{prefix}_likelihood" if likelihood is None else f"{prefix}_impact"
-            errors[missing] = [f"Give both the {prefix} likelihood and the {prefix} impact."]
+            errors[missing] = [
+                gettext("Give both the inherent likelihood and the inherent impact.")
+                if prefix == "inherent"
+                else gettext("Give both the residual likelihood and the residual impact.")
+            ]
             continue
         problems = scoring.score_errors(likelihood, impact, criteria.n_likelihood, criteria.n_impact, prefix=prefix)
         if problems:
@@ -93,7 +112,7 @@ def _scored(criteria: RiskCriteria, risk: Risk, scores: dict) -> dict:
     if errors:
         raise ServiceError(errors)
     if fields["residual_level"] and not fields["inherent_level"]:
-        raise ServiceError("Score the inherent risk before the residual risk.", field="residual_likelihood")
+        raise ServiceError(gettext("Score the inherent risk before the residual risk."), field="residual_likelihood")
     if fields["residual_level"]:
         problems = scoring.residual_errors(
             criteria.matrix,
@@ -168,7 +187,7 @@ def risk_create(*, actor, organisation, data: dict, reason: str = "Identified") 
     data = dict(data)
     scores = {name: data.pop(name) for name in SCORE_FIELDS if name in data}
     systems = list(data.pop("ai_systems", []) or [])
-    require_text(data.get("title"), field="title", message="Give the risk a title.")
+    require_text(data.get("title"), field="title", message=gettext("Give the risk a title."))
     data["objectives"] = _check_objectives(data.get("objectives", ""))
     check_same_organisation(organisation, {"ai_systems": systems})
     check_members(organisation, data, ("owner",))
@@ -194,7 +213,7 @@ def risk_update(*, actor, risk: Risk, data: dict, reason: str = "Edited") -> Ris
     scores = {name: data.pop(name) for name in SCORE_FIELDS if name in data}
     systems = data.pop("ai_systems", None)
     if "title" in data:
-        require_text(data["title"], field="title", message="Give the risk a title.")
+        require_text(data["title"], field="title", message=gettext("Give the risk a title."))
     if "objectives" in data:
         data["objectives"] = _check_objectives(data["objectives"])
     check_same_organisation(risk.organisation, {"ai_systems": systems or []})
@@ -251,9 +270,9 @@ def risk_plan_treatment(*, actor, risk: Risk, option: str, plan: str = "") -> Ri
     """Choose how to treat the risk (modify, avoid, share, retain) and why (clause 6.1.3)."""
     _require_open(risk, "plan its treatment")
     if not risk.inherent_level:
-        raise ServiceError("Score the inherent risk before choosing its treatment.", field="treatment_option")
+        raise ServiceError(gettext("Score the inherent risk before choosing its treatment."), field="treatment_option")
     if option not in TreatmentOption.values:
-        raise ServiceError("Choose modify, avoid, share or retain.", field="treatment_option")
+        raise ServiceError(gettext("Choose modify, avoid, share or retain."), field="treatment_option")
     risk.treatment_option = option
     risk.treatment_plan = plan or ""
     _refresh_status(risk)
@@ -276,25 +295,31 @@ def risk_accept(*, actor, risk: Risk, comment: str, approver=None) -> Risk:
     _require_open(risk, "accept it")
     level = risk.current_level
     if not level:
-        raise ServiceError("Score the risk before accepting it.")
+        raise ServiceError(gettext("Score the risk before accepting it."))
     current = criteria_current(risk.organisation)
     criteria = risk.criteria
     if current is not None and criteria is not None and current.pk != criteria.pk:
         raise ServiceError(
-            f"{risk.reference} was scored with criteria v{criteria.version}; rescore it with the current "
-            f"v{current.version} before accepting it.",
+            gettext(
+                "%(reference)s was scored with criteria v%(version)s; rescore it with the current "
+                "v%(current)s before accepting it."
+            )
+            % {"reference": risk.reference, "version": criteria.version, "current": current.version},
             conflict=True,
         )
-    comment = require_text(comment, field="comment", message="Say why the risk is accepted.")
+    comment = require_text(comment, field="comment", message=gettext("Say why the risk is accepted."))
     if not can_accept(actor, risk):
-        raise ServiceError("Only the risk owner or an approver can accept this risk.", field="owner")
+        raise ServiceError(gettext("Only the risk owner or an approver can accept this risk."), field="owner")
     recorded = None
     if not scoring.within_appetite(level, criteria.appetite):
         named = criteria.appetite_approver
         if named is None:
             raise ServiceError(
-                f"The level {level} is above the appetite ({criteria.appetite}) and the criteria name no approver "
-                "for that: name one in the risk criteria first.",
+                gettext(
+                    "The level %(level)s is above the appetite (%(appetite)s) and the criteria name no approver "
+                    "for that: name one in the risk criteria first."
+                )
+                % {"level": level, "appetite": criteria.appetite},
                 field="approver",
             )
         if actor.pk == named.pk:
@@ -303,8 +328,11 @@ def risk_accept(*, actor, risk: Risk, comment: str, approver=None) -> Risk:
             recorded = approver
         else:
             raise ServiceError(
-                f"The level {level} is above the appetite ({criteria.appetite}): {named} must accept it, or be "
-                "recorded as its approver.",
+                gettext(
+                    "The level %(level)s is above the appetite (%(appetite)s): %(approver)s must accept it, or be "
+                    "recorded as its approver."
+                )
+                % {"level": level, "appetite": criteria.appetite, "approver": named},
                 field="approver",
             )
     risk.status = RiskStatus.ACCEPTED
@@ -324,11 +352,13 @@ def risk_accept(*, actor, risk: Risk, comment: str, approver=None) -> Risk:
 def risk_close(*, actor, risk: Risk, reason: str) -> Risk:
     """Close a risk that no longer applies. Refused while treatment actions are open."""
     _require_open(risk, "close it")
-    reason = require_text(reason, field="reason", message="Say why the risk is closed.")
+    reason = require_text(reason, field="reason", message=gettext("Say why the risk is closed."))
     open_actions = list(risk.actions.filter(status__in=OPEN_ACTION_STATUSES).values_list("reference", flat=True))
     if open_actions:
         raise ServiceError(
-            f"Complete or cancel the open treatment actions first ({', '.join(open_actions)}).", field="reason"
+            gettext("Complete or cancel the open treatment actions first (%(actions)s).")
+            % {"actions": ", ".join(open_actions)},
+            field="reason",
         )
     risk.status = RiskStatus.CLOSED
     risk.closed_at = timezone.now()
@@ -340,8 +370,8 @@ def risk_close(*, actor, risk: Risk, reason: str) -> Risk:
 def risk_reopen(*, actor, risk: Risk, reason: str) -> Risk:
     """Reopen a closed risk (it applies again); its status follows its data again."""
     if risk.status != RiskStatus.CLOSED:
-        raise ServiceError(f"{risk.reference} is not closed.", conflict=True)
-    reason = require_text(reason, field="reason", message="Say why the risk is reopened.")
+        raise ServiceError(gettext("%(reference)s is not closed.") % {"reference": risk.reference}, conflict=True)
+    reason = require_text(reason, field="reason", message=gettext("Say why the risk is reopened."))
     risk.closed_at = None
     risk.closure_reason = ""
     risk.status = derived_status(risk)
@@ -360,12 +390,19 @@ def risk_rescore_with_criteria(
     _require_open(risk, "rescore it")
     target = criteria or criteria_ensure(organisation=risk.organisation, actor=actor)
     if target.organisation_id != risk.organisation_id:
-        raise ServiceError("Select criteria of your own organisation.", field="criteria")
+        raise ServiceError(gettext("Select criteria of your own organisation."), field="criteria")
     if target.status != CriteriaStatus.APPROVED:
-        raise ServiceError(f"Version {target.version} is not approved: risks are scored with approved criteria.")
+        raise ServiceError(
+            gettext("Version %(version)s is not approved: risks are scored with approved criteria.")
+            % {"version": target.version}
+        )
     previous = risk.criteria
     if previous is not None and previous.pk == target.pk and inherent is None and residual is None:
-        raise ServiceError(f"{risk.reference} is already scored with criteria v{target.version}.", conflict=True)
+        raise ServiceError(
+            gettext("%(reference)s is already scored with criteria v%(version)s.")
+            % {"reference": risk.reference, "version": target.version},
+            conflict=True,
+        )
     scores = {}
     if inherent is not None:
         scores["inherent_likelihood"], scores["inherent_impact"] = inherent
@@ -396,9 +433,9 @@ def risk_delete(*, actor, risk: Risk) -> None:
 def _check_action_fields(data: dict) -> None:
     unknown = set(data) - set(ACTION_FIELDS)
     if unknown:
-        raise ServiceError({name: ["This field cannot be set here."] for name in sorted(unknown)})
+        raise ServiceError({name: [gettext("This field cannot be set here.")] for name in sorted(unknown)})
     if "status" in data and data["status"] not in ActionStatus.values:
-        raise ServiceError("Choose a known status.", field="status")
+        raise ServiceError(gettext("Choose a known status."), field="status")
 
 
 def _after_action_change(*, actor, risk: Risk, reason: str) -> None:
@@ -417,7 +454,7 @@ def treatment_action_add(*, actor, risk: Risk, data: dict) -> TreatmentAction:
     """Add an action to the risk's treatment plan (clause 6.1.3, 8.3)."""
     _require_open(risk, "plan actions")
     _check_action_fields(data)
-    require_text(data.get("title"), field="title", message="Say what the action is.")
+    require_text(data.get("title"), field="title", message=gettext("Say what the action is."))
     check_members(risk.organisation, data, ("owner",))
     check_reference_free(TreatmentAction, risk.organisation, data.get("reference"))
     action = TreatmentAction(organisation=risk.organisation, risk=risk, **data)
@@ -435,7 +472,7 @@ def treatment_action_update(*, actor, action: TreatmentAction, data: dict, reaso
     """Edit an action; marking it done stamps ``completed_at`` and may move its risk to treated."""
     _check_action_fields(data)
     if "title" in data:
-        require_text(data["title"], field="title", message="Say what the action is.")
+        require_text(data["title"], field="title", message=gettext("Say what the action is."))
     check_members(action.organisation, data, ("owner",))
     check_reference_free(TreatmentAction, action.organisation, data.get("reference"), exclude_pk=action.pk)
     was_done = action.status == ActionStatus.DONE
@@ -462,7 +499,11 @@ def treatment_action_complete(*, actor, action: TreatmentAction, note: str = "")
     """Mark an action done, with what was done; the risk becomes treated once no action is open and the
     residual risk is scored."""
     if not action.is_open:
-        raise ServiceError(f"{action.reference} is already {action.get_status_display().lower()}.", conflict=True)
+        raise ServiceError(
+            gettext("%(reference)s is already %(status)s.")
+            % {"reference": action.reference, "status": action.get_status_display().lower()},
+            conflict=True,
+        )
     data = {"status": ActionStatus.DONE}
     if note:
         data["completion_note"] = note

@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from risk import annex_c
 from risk.charts import LEVEL_COLOURS, TEXT_COLOUR
@@ -49,7 +49,9 @@ _SEVERITY = {
 def level_badge(level, label_prefix=""):
     """A level as a coloured badge with its name (never colour alone); "Not scored" when empty."""
     if not level:
-        return mark_safe('<span class="badge text-bg-light border text-body-secondary">Not scored</span>')  # noqa: S308  # nosec B308
+        return format_html(
+            '<span class="badge text-bg-light border text-body-secondary">{}</span>', gettext("Not scored")
+        )
     label = RiskLevel(level).label if level in RiskLevel.values else level
     return format_html(
         '<span class="badge risk-level" style="background:{};color:{}" data-level="{}">{}{}</span>',
@@ -92,7 +94,7 @@ def level_label(level):
 def score_text(likelihood, impact):
     if likelihood is None or impact is None:
         return "—"
-    return f"L{likelihood} × I{impact}"
+    return gettext("L%(likelihood)s × I%(impact)s") % {"likelihood": likelihood, "impact": impact}
 
 
 @register.filter

@@ -33,7 +33,7 @@ class RiskCriteriaFactory(DjangoModelFactory):
     likelihood_levels = factory.LazyFunction(lambda: scoring.default_scale("likelihood"))
     impact_levels = factory.LazyFunction(lambda: scoring.default_scale("impact"))
     matrix = factory.LazyFunction(scoring.default_matrix)
-    level_descriptions = factory.LazyFunction(lambda: dict(scoring.DEFAULT_LEVEL_DESCRIPTIONS))
+    level_descriptions = factory.LazyFunction(scoring.default_level_descriptions)
     appetite = "medium"
     review_months = factory.LazyFunction(lambda: dict(scoring.DEFAULT_REVIEW_MONTHS))
 
