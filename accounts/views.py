@@ -22,7 +22,7 @@ from accounts.forms import (
 )
 from accounts.locale import activate_for_request
 from accounts.middleware import SESSION_KEY
-from accounts.models import ApiToken, Membership
+from accounts.models import ApiToken, Membership, User
 from aims.forms import apply_service_error
 from aims.permissions import can
 from aims.roles import ROLE_MEANINGS, Role
@@ -193,7 +193,7 @@ def token_revoke(request, pk):
 def preferences(request):
     """The signed-in person's own language, time zone and date format."""
     # A copy: an invalid form must not leave half-applied choices on request.user for the rest of the page.
-    own = type(request.user).objects.get(pk=request.user.pk)
+    own = User.objects.get(pk=request.user.pk)
     form = PreferencesForm(request.POST or None, instance=own, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         services.user_preferences_update(user=request.user, **form.cleaned_data)
