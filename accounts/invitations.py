@@ -84,8 +84,12 @@ def send_invitation(invitation: AuditorInvitation, token: str, *, base_url: str)
     from django.template.loader import render_to_string
 
     context = {"invitation": invitation, "url": f"{base_url.rstrip('/')}/account/invitation/{token}/"}
-    subject = f"Auditor access to {invitation.organisation.name}"
-    body = render_to_string("accounts/auditor_invite_email.txt", context)
+    from accounts.locale import override_for
+
+    # The auditor has no account yet: the organisation's language, whoever sends it.
+    with override_for(organisation=invitation.organisation):
+        subject = _("Auditor access to %(organisation)s") % {"organisation": invitation.organisation.name}
+        body = render_to_string("accounts/auditor_invite_email.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [invitation.email]))
 
 

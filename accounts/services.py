@@ -203,8 +203,11 @@ def member_send_invitation(*, user: User, organisation: Organisation, domain: st
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    subject = render_to_string("accounts/invite_subject.txt", context).strip()
-    body = render_to_string("accounts/invite_email.txt", context)
+    from accounts.locale import override_for
+
+    with override_for(user=user, organisation=organisation):  # the invitee's language, not the sender's
+        subject = render_to_string("accounts/invite_subject.txt", context).strip()
+        body = render_to_string("accounts/invite_email.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
 
 

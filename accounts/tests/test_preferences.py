@@ -179,7 +179,7 @@ def test_preferences_page_saves_and_switches_language(client_for, officer):
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/account/preferences/"
-    assert "Ihre Einstellungen wurden gespeichert." in response.content.decode()
+    assert "Ihre persönlichen Einstellungen wurden gespeichert." in response.content.decode()
     officer.refresh_from_db()
     assert (officer.language, officer.time_zone, officer.date_format) == ("de", "Europe/Berlin", "locale")
 
@@ -291,3 +291,27 @@ def test_the_preferences_endpoint_is_in_the_schema():
     assert "400" in operations["patch"]["responses"]
     properties = schema["components"]["schemas"]["Preferences"]["properties"]
     assert {"language", "time_zone", "date_format"} <= set(properties)
+
+
+# --- Outside a request: e-mails -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_invitation_emails_are_in_the_organisations_language(
+    org, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    from accounts import invitations
+
+    org.language = "de"
+    org.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = invitations.invite_auditor(
+            actor=officer,
+            organisation=org,
+            email="cert@example.org",
+            expires_at=timezone.now() + dt.timedelta(days=5),
+        )
+        invitations.send_invitation(invitation, token, base_url="http://testserver/")
+    assert mailoutbox[0].subject == "Auditorzugang zu Acme AI"
+    assert "Ihr Zugriff ist schreibgeschützt" in mailoutbox[0].body
+    assert translation.get_language() == "en-gb"  # the sender's own request is untouched
