@@ -113,21 +113,33 @@ def request_language(request, *, user=None, organisation=None) -> str:
     return settings.LANGUAGE_CODE
 
 
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def activate_for_request(request, *, user=None, organisation=None) -> None:
     """Activate language, time zone and date format for this request and note the language on it.
 
     Called by ``LocaleMiddleware`` for browser sessions and again by token authentication for API requests,
     whose user is only known once DRF has authenticated them.
+
+    The API gets the language (its messages are read by people) but keeps UTC: DRF writes every datetime in
+    the active time zone, and an API whose timestamps change offset with the caller's preferences would be a
+    different contract per user (clients compare them, webhooks and exports carry UTC). ``GET
+    /api/v1/me/preferences/`` tells a client the person's zone (``effective_time_zone``).
     """
     language = request_language(request, user=user, organisation=organisation)
     translation.activate(language)
     request.LANGUAGE_CODE = language
-    timezone.activate(timezone_for(user=user, organisation=organisation))
+    if is_api(request):
+        timezone.deactivate()
+    else:
+        timezone.activate(timezone_for(user=user, organisation=organisation))
     _date_format.set(date_format_for(user=user))
 
 
 class LocaleMiddleware:
-    """Activate the language and time zone of the signed-in person for every request (pages and API).
+    """Activate the language (pages and API) and time zone (pages) of the signed-in person for every request.
 
     Placed after authentication and ``CurrentOrganisationMiddleware`` so that both the user's choices and
     their current organisation's defaults are known. Sets Content-Language (and Vary: Accept-Language, as the

@@ -79,13 +79,18 @@ def test_a_request_does_not_leave_its_language_behind(client_for, officer):
 
 
 @pytest.mark.django_db
-def test_the_api_answers_in_the_token_users_language(api_for, org, officer):
+def test_the_api_answers_in_the_token_users_language_and_keeps_utc(api_for, org, officer):
     officer.language = "de"
+    officer.time_zone = "Asia/Tokyo"
     officer.save()
     api = api_for(officer, org)
     response = api.get("/api/v1/me/")
     assert response.status_code == 200
     assert response["Content-Language"] == "de"
+    # Timestamps are data: UTC whatever the caller's zone.
+    tokens = api.get("/api/v1/tokens/").json()
+    created = tokens["results"][0]["created_at"] if "results" in tokens else tokens[0]["created_at"]
+    assert created.endswith(("Z", "+00:00"))
     # A field error of the API is in German too.
     response = api.patch(PREFS_URL, {"date_format": "roman"}, format="json")
     assert response.status_code == 400
