@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -303,7 +304,7 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
             except ValidationError as exc:  # ServiceError, or a model check in full_clean()
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"{saved} saved.")
+                messages.success(request, gettext("%(record)s saved.") % {"record": saved})
                 return redirect(self.success_url(saved))
         return self.render_form(form, obj, version=version)
 
@@ -327,7 +328,7 @@ class RegisterDeleteView(OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.url("detail", obj.pk))
-        messages.success(request, f"{obj} deleted.")
+        messages.success(request, gettext("%(record)s deleted.") % {"record": obj})
         return redirect(self.url("list"))
 
     def delete(self, obj) -> None:
