@@ -24,8 +24,8 @@ def test_member_switches_to_german_and_back(page, live_server, transactional_db,
     page.get_by_role("button", name=officer.username).click()
     page.get_by_test_id("preferences-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Preferences")
-    page.get_by_label("Language").select_option("de")
-    page.get_by_label("Time zone").select_option("Europe/Berlin")
+    page.get_by_label("Language", exact=True).select_option("de")
+    page.get_by_label("Time zone", exact=True).select_option("Europe/Berlin")
     page.get_by_label("As usual in my language").check()
     page.get_by_role("button", name="Save preferences").click()
 
