@@ -38,7 +38,8 @@ def test_member_switches_to_german_and_back(page, live_server, transactional_db,
     page.goto(f"{live_server.url}/")
     german_navigation = page.get_by_role("navigation", name="Hauptnavigation")
     expect(german_navigation.get_by_role("button", name="Einstellungen")).to_be_visible()
-    expect(german_navigation.get_by_role("link", name="Übersicht")).to_be_visible()
+    expect(german_navigation.get_by_text("Risiken", exact=True)).to_be_visible()
+    expect(german_navigation.get_by_role("button", name="Settings")).to_have_count(0)
     _screenshot(page, "dashboard")
 
     # The user menu's switch: back to English on the same page.
