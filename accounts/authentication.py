@@ -1,7 +1,9 @@
 """``Authorization: Token <key>`` authentication against hashed, revocable, organisation-bound tokens."""
 
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
+from accounts.locale import activate_for_request
 from accounts.models import AccessKind, ApiToken, Membership
 from accounts.selectors import prime_permission_cache
 
@@ -14,11 +16,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Invalid token header: expected 'Token <key>'.")
+            raise exceptions.AuthenticationFailed(_("Invalid token header: expected 'Token <key>'."))
         try:
             key = header[1].decode()
         except UnicodeError:
-            raise exceptions.AuthenticationFailed("Invalid token header.") from None
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
         token = (
             ApiToken.objects.active()
             .select_related("user", "organisation")
@@ -26,11 +28,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         membership = Membership.objects.effective().filter(user=token.user, organisation=token.organisation).first()
         if membership is None:
             # The user left the organisation: the token dies with the membership.
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         if token.mark_used():  # at most once a minute per token, like last_used_at
             from accounts.access import record_access
 
@@ -46,6 +48,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
         # The token decides the organisation for this request, whatever the session says.
         request._request.membership = membership
         request._request.organisation = token.organisation
+        # The locale middleware ran before DRF knew who this is: now the user's language and time zone apply.
+        activate_for_request(request._request, user=user, organisation=token.organisation)
         return user, token
 
     def authenticate_header(self, request):

@@ -15,6 +15,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import record_access
 from accounts.models import AccessKind, ApiToken, AuditorInvitation, Membership, Organisation, User
@@ -31,7 +32,7 @@ def _hash(token: str) -> str:
 
 def _require(actor, action, organisation, obj=None) -> None:
     if not can(actor, action, obj if obj is not None else AuditorInvitation, organisation):
-        raise ServiceError("You are not allowed to manage external auditors in this organisation.")
+        raise ServiceError(_("You are not allowed to manage external auditors in this organisation."))
 
 
 @transaction.atomic
@@ -53,9 +54,9 @@ def invite_auditor(
     _require(actor, "add", organisation)
     now = now or timezone.now()
     if expires_at <= now:
-        raise ServiceError("The expiry must be in the future.", field="expires_at")
+        raise ServiceError(_("The expiry must be in the future."), field="expires_at")
     if (expires_at - now).days > MAX_INVITATION_DAYS:
-        raise ServiceError(f"Invite for at most {MAX_INVITATION_DAYS} days.", field="expires_at")
+        raise ServiceError(_("Invite for at most %(days)s days.") % {"days": MAX_INVITATION_DAYS}, field="expires_at")
     token = secrets.token_urlsafe(32)
     invitation = AuditorInvitation(
         organisation=organisation,
@@ -83,8 +84,12 @@ def send_invitation(invitation: AuditorInvitation, token: str, *, base_url: str)
     from django.template.loader import render_to_string
 
     context = {"invitation": invitation, "url": f"{base_url.rstrip('/')}/account/invitation/{token}/"}
-    subject = f"Auditor access to {invitation.organisation.name}"
-    body = render_to_string("accounts/auditor_invite_email.txt", context)
+    from accounts.locale import override_for
+
+    # The auditor has no account yet: the organisation's language, whoever sends it.
+    with override_for(organisation=invitation.organisation):
+        subject = _("Auditor access to %(organisation)s") % {"organisation": invitation.organisation.name}
+        body = render_to_string("accounts/auditor_invite_email.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [invitation.email]))
 
 
@@ -101,13 +106,13 @@ def accept_invitation(*, token: str, username: str, password: str, now: datetime
     now = now or timezone.now()
     invitation = invitation_for_token(token, now=now)
     if invitation is None:
-        raise ServiceError("This invitation is no longer valid. Ask the organisation for a new one.")
+        raise ServiceError(_("This invitation is no longer valid. Ask the organisation for a new one."))
     invitation = AuditorInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise ServiceError("This invitation has already been used.")
+        raise ServiceError(_("This invitation has already been used."))
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
-        raise ServiceError("This username is taken: choose another.", field="username")
+        raise ServiceError(_("This username is taken: choose another."), field="username")
     user = User(username=username, email=invitation.email, first_name=invitation.name[:150])
     try:
         user.full_clean(exclude=["password"])

@@ -14,6 +14,7 @@ from django.contrib.auth import logout
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.selectors import current_membership, memberships_for_user
 
@@ -58,12 +59,21 @@ EXTERNAL_AUDITOR_PATHS = [
     "/account/two-factor/",
     "/account/password/",
     "/account/switch/",
+    "/account/preferences/",
+    "/account/language/",
     "/logout/",
     "/static/",
     "/health/",
 ]
 # Where an external auditor may also write (their own password and second factor; signing out).
-_EXTERNAL_AUDITOR_POSTS = ("/account/two-factor/", "/account/password/", "/account/switch/", "/logout/")
+_EXTERNAL_AUDITOR_POSTS = (
+    "/account/two-factor/",
+    "/account/password/",
+    "/account/switch/",
+    "/account/preferences/",
+    "/account/language/",
+    "/logout/",
+)
 
 
 def allow_external_auditor_path(prefix: str) -> None:
@@ -137,17 +147,21 @@ class AccessControlMiddleware:
         last_seen = request.session.get(SESSION_LAST_SEEN)
         if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
             minutes = settings.SESSION_IDLE_TIMEOUT // 60
-            return _signed_out(request, f"You were signed out after {minutes} minutes without activity.")
+            return _signed_out(
+                request, _("You were signed out after %(minutes)s minutes without activity.") % {"minutes": minutes}
+            )
         signed_in_at = request.session.get(SESSION_SIGNED_IN_AT)
         if signed_in_at is not None and now - signed_in_at > settings.SESSION_COOKIE_AGE:
             # Activity keeps extending the session cookie; the sign-in itself has an absolute lifetime.
             hours = settings.SESSION_COOKIE_AGE // 3600
-            return _signed_out(request, f"Your session ended after {hours} hours: sign in again.")
+            return _signed_out(
+                request, _("Your session ended after %(hours)s hours: sign in again.") % {"hours": hours}
+            )
         if last_seen is None or now - last_seen > _LAST_SEEN_WRITE_EVERY:
             request.session[SESSION_LAST_SEEN] = now
 
         if request.membership is None and self._membership_ended(user):
-            return _signed_out(request, "Your access to this organisation has ended.")
+            return _signed_out(request, _("Your access to this organisation has ended."))
 
         response = self.check_two_factor(request, user, now)
         if response is not None:
@@ -178,10 +192,10 @@ class AccessControlMiddleware:
         if state == "ok" or request.path.startswith(_BEFORE_TWO_FACTOR):
             return None
         if _wants_json(request):
-            return JsonResponse({"detail": "Complete two-factor sign-in in the browser first."}, status=403)
+            return JsonResponse({"detail": _("Complete two-factor sign-in in the browser first.")}, status=403)
         target = "accounts:two-factor-verify" if state == "verify" else "accounts:two-factor"
         if state == "enrol":
-            messages.warning(request, "Your organisation requires two-factor sign-in: set up an authenticator app.")
+            messages.warning(request, _("Your organisation requires two-factor sign-in: set up an authenticator app."))
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
     @staticmethod

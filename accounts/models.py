@@ -10,13 +10,56 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.roles import Role
 
 
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            gettext("%(value)s is not a known time zone (use an IANA name such as Europe/Berlin).") % {"value": value},
+            code="unknown_time_zone",
+        )
+
+
+def validate_language(value: str) -> None:
+    if value and value not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(gettext("%(value)s is not an available language.") % {"value": value}, code="invalid")
+
+
+class DateFormat(models.TextChoices):
+    """How dates are written on pages (``aims_date`` / ``aims_datetime``); the stored values are API values."""
+
+    ISO = "iso", _("ISO 8601 (2026-03-31)")
+    LOCALE = "locale", _("As usual in my language (31 Mar 2026)")
+
+
 class User(AbstractUser):
-    """A person who signs in. Their rights come from their memberships, never from the user row."""
+    """A person who signs in. Their rights come from their memberships, never from the user row.
+
+    ``language`` and ``time_zone`` empty mean "my organisation's default" (see ``accounts.locale``).
+    """
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        validators=[validate_language],
+        help_text=_("Empty: the organisation's default language."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_timezone],
+        help_text=_("Empty: the organisation's time zone."),
+    )
+    date_format = models.CharField(_("date format"), max_length=10, choices=DateFormat.choices, default=DateFormat.ISO)
 
     class Meta:
         ordering = ["username"]
@@ -25,21 +68,28 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (use an IANA name such as Europe/Berlin).")
-
-
 class Organisation(models.Model):
     """The tenant. Every domain record belongs to exactly one organisation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
+    language = models.CharField(
+        _("default language"),
+        max_length=10,
+        blank=True,
+        default="",
+        validators=[validate_language],
+        help_text=_(
+            "For members who have not chosen their own language, and for e-mails and reports. "
+            "Empty: each member's browser language."
+        ),
+    )
     require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
         default=False,
-        help_text="Administrators, officers and external auditors must sign in with a second factor (TOTP).",
+        help_text=_("Administrators, officers and external auditors must sign in with a second factor (TOTP)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -69,7 +119,7 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="External auditors only: access ends here.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text=_("External auditors only: access ends here."))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -137,19 +187,19 @@ class ApiToken(models.Model):
 
 
 class AccessKind(models.TextChoices):
-    LOGIN = "login", "Signed in"
-    LOGIN_FAILED = "login_failed", "Failed sign-in"
-    LOCKED_OUT = "locked_out", "Locked out"
-    LOGOUT = "logout", "Signed out"
-    TWO_FACTOR = "two_factor", "Two-factor change"
-    TOKEN_CREATED = "token_created", "API token created"
-    TOKEN_USED = "token_used", "API token used"
-    TOKEN_REVOKED = "token_revoked", "API token revoked"
-    ROLE_CHANGED = "role_changed", "Role changed"
-    EXPORT = "export", "Export"
-    DOWNLOAD = "download", "Evidence download"
-    PAGE_VIEW = "page_view", "Page view (external auditor)"
-    INVITATION = "invitation", "External auditor invitation"
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    LOGOUT = "logout", _("Signed out")
+    TWO_FACTOR = "two_factor", _("Two-factor change")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_USED = "token_used", _("API token used")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    EXPORT = "export", _("Export")
+    DOWNLOAD = "download", _("Evidence download")
+    PAGE_VIEW = "page_view", _("Page view (external auditor)")
+    INVITATION = "invitation", _("External auditor invitation")
 
 
 class AccessLog(models.Model):
@@ -168,7 +218,7 @@ class AccessLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failed sign-ins.")
+    username = models.CharField(max_length=150, blank=True, help_text=_("As typed, for failed sign-ins."))
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     method = models.CharField(max_length=10, blank=True)
@@ -199,8 +249,8 @@ class AuditorInvitation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="auditor_invitations")
     email = models.EmailField()
-    name = models.CharField(max_length=200, blank=True, help_text="Person or certification body.")
-    expires_at = models.DateTimeField(help_text="Access ends at this moment.")
+    name = models.CharField(max_length=200, blank=True, help_text=_("Person or certification body."))
+    expires_at = models.DateTimeField(help_text=_("Access ends at this moment."))
     audit_ids = models.JSONField(default=list, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
@@ -244,28 +294,36 @@ class OidcProvider(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="oidc_provider")
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
     sso_only = models.BooleanField(
-        default=False, help_text="Refuse password sign-in for this organisation's members (site admins excepted)."
+        _("single sign-on only"),
+        default=False,
+        help_text=_("Refuse password sign-in for this organisation's members (site admins excepted)."),
     )
-    issuer = models.URLField(max_length=300)
-    client_id = models.CharField(max_length=200)
-    client_secret = models.CharField(max_length=500, blank=True)
-    authorization_endpoint = models.URLField(max_length=300)
-    token_endpoint = models.URLField(max_length=300)
-    userinfo_endpoint = models.URLField(max_length=300, blank=True)
-    jwks_uri = models.URLField(max_length=300)
+    issuer = models.URLField(_("issuer"), max_length=300)
+    client_id = models.CharField(_("client ID"), max_length=200)
+    client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    authorization_endpoint = models.URLField(_("authorization endpoint"), max_length=300)
+    token_endpoint = models.URLField(_("token endpoint"), max_length=300)
+    userinfo_endpoint = models.URLField(_("user info endpoint"), max_length=300, blank=True)
+    jwks_uri = models.URLField(_("JWKS URI"), max_length=300)
     signing_algorithm = models.CharField(
-        max_length=10, default="RS256", choices=[("RS256", "RS256"), ("ES256", "ES256"), ("HS256", "HS256")]
+        _("signing algorithm"),
+        max_length=10,
+        default="RS256",
+        choices=[("RS256", "RS256"), ("ES256", "ES256"), ("HS256", "HS256")],
     )
-    scopes = models.CharField(max_length=200, default="openid email profile")
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid email profile")
     match_claim = models.CharField(
-        max_length=40, default="email", choices=[("email", "email"), ("preferred_username", "preferred_username")]
+        _("match claim"),
+        max_length=40,
+        default="email",
+        choices=[("email", "email"), ("preferred_username", "preferred_username")],
     )
     history = HistoricalRecords(excluded_fields=["client_secret"])
 
     class Meta:
-        verbose_name = "OpenID Connect provider"
+        verbose_name = _("OpenID Connect provider")
 
     def __str__(self) -> str:
         return f"SSO for {self.organisation}: {self.issuer}"

@@ -16,6 +16,7 @@ import requests
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -152,8 +153,10 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         )
         messages.error(
             self.request,
-            "Single sign-on did not sign you in: your organisation's provider did not confirm an account "
-            "that is a member here. Ask your administrator.",
+            _(
+                "Single sign-on did not sign you in: your organisation's provider did not confirm an account "
+                "that is a member here. Ask your administrator."
+            ),
         )
         return redirect("login")
 
@@ -162,6 +165,6 @@ def sso_choose(request):
     """The sign-in page's SSO form posts the organisation slug here."""
     slug = (request.POST.get("organisation") or request.GET.get("organisation") or "").strip().lower()
     if not slug or not OidcProvider.objects.filter(organisation__slug=slug, enabled=True).exists():
-        messages.error(request, "No single sign-on is configured for that organisation.")
+        messages.error(request, _("No single sign-on is configured for that organisation."))
         return redirect("login")
     return redirect("accounts:sso-start", slug=slug)

@@ -9,6 +9,7 @@ from base64 import b32encode
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,10 +27,10 @@ _TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
 
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return (
-        f"Too many failed sign-in attempts. Sign-in for this account from your address is locked for "
-        f"{minutes} minutes; try again later or ask an administrator to unlock it."
-    )
+    return _(
+        "Too many failed sign-in attempts. Sign-in for this account from your address is locked for "
+        "%(minutes)s minutes; try again later or ask an administrator to unlock it."
+    ) % {"minutes": minutes}
 
 
 # --- Password sign-in and SSO-only organisations ------------------------------------------------------------
@@ -48,10 +49,10 @@ def password_login_refusal(user) -> str:
     provider = sso_only_organisations(user).first()
     if provider is None:
         return ""
-    return (
-        f"{provider.organisation.name} signs in through single sign-on only: "
-        f"use “Sign in with single sign-on” and the organisation “{provider.organisation.slug}”."
-    )
+    return _(
+        "%(organisation)s signs in through single sign-on only: "
+        "use “Sign in with single sign-on” and the organisation “%(slug)s”."
+    ) % {"organisation": provider.organisation.name, "slug": provider.organisation.slug}
 
 
 # --- Two-factor ---------------------------------------------------------------------------------------------
@@ -102,9 +103,11 @@ def totp_qr_svg(device: TOTPDevice) -> str:
 
 
 def _new_recovery_codes(user) -> list[str]:
-    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True})
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [StaticToken.random_token() for _index in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
 
@@ -114,10 +117,12 @@ def confirm_totp(user, code: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the pending authenticator with a code it shows; returns the device and new recovery codes."""
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None:
-        raise ServiceError("Start the set-up again: no authenticator is waiting for confirmation.", field="code")
+        raise ServiceError(_("Start the set-up again: no authenticator is waiting for confirmation."), field="code")
     code = "".join((code or "").split())
     if not code.isdigit() or not device.verify_token(code):
-        raise ServiceError("That code is not right. Check the time on your phone and try the next code.", field="code")
+        raise ServiceError(
+            _("That code is not right. Check the time on your phone and try the next code."), field="code"
+        )
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()  # one authenticator per person
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -129,7 +134,7 @@ def confirm_totp(user, code: str) -> tuple[TOTPDevice, list[str]]:
 @transaction.atomic
 def regenerate_recovery_codes(user) -> list[str]:
     if not has_two_factor(user):
-        raise ServiceError("Set up an authenticator app first.")
+        raise ServiceError(_("Set up an authenticator app first."))
     codes = _new_recovery_codes(user)
     record_access(AccessKind.TWO_FACTOR, user=user, detail="new recovery codes", every_organisation=True)
     return codes
@@ -138,7 +143,7 @@ def regenerate_recovery_codes(user) -> list[str]:
 @transaction.atomic
 def disable_two_factor(user) -> None:
     if two_factor_required(user):
-        raise ServiceError("Your organisation requires two-factor for your role: it cannot be turned off.")
+        raise ServiceError(_("Your organisation requires two-factor for your role: it cannot be turned off."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record_access(AccessKind.TWO_FACTOR, user=user, detail="two-factor turned off", every_organisation=True)

@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.access import record_access
 from accounts.models import AccessKind, ApiToken, Membership, Organisation, User
@@ -18,7 +19,7 @@ class PermissionDenied(ServiceError):
 
 def _require(actor, action, obj_or_model, organisation) -> None:
     if not can(actor, action, obj_or_model, organisation):
-        raise PermissionDenied("You are not allowed to do this in this organisation.")
+        raise PermissionDenied(_("You are not allowed to do this in this organisation."))
 
 
 @transaction.atomic
@@ -37,7 +38,7 @@ def organisation_create(*, name: str, creator: User | None, slug: str = "", time
 def membership_add(*, actor: User, organisation: Organisation, user: User, role: str) -> Membership:
     _require(actor, "manage", Membership, organisation)
     if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise ServiceError(f"{user.username} is already a member.", field="user")
+        raise ServiceError(_("%(username)s is already a member.") % {"username": user.username}, field="user")
     membership = Membership(organisation=organisation, user=user, role=role)
     return save_with_history(membership, actor=actor, reason=f"Added as {membership.get_role_display()}")
 
@@ -47,14 +48,14 @@ def _ensure_an_admin_remains(membership: Membership, new_role: str | None) -> No
         return
     others = Membership.objects.filter(organisation=membership.organisation, role=Role.ADMIN).exclude(pk=membership.pk)
     if not others.exists():
-        raise ServiceError("An organisation needs at least one administrator.", field="role", conflict=True)
+        raise ServiceError(_("An organisation needs at least one administrator."), field="role", conflict=True)
 
 
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     _require(actor, "manage", membership, membership.organisation)
     if role not in Role.values:
-        raise ServiceError(f"{role!r} is not a role.", field="role")
+        raise ServiceError(_("%(role)r is not a role.") % {"role": role}, field="role")
     _ensure_an_admin_remains(membership, role)
     old = membership.get_role_display()
     membership.role = role
@@ -86,7 +87,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 def api_token_create(*, user: User, organisation: Organisation, name: str = "API token", read_only: bool = False):
     """Create a token for ``user`` in ``organisation``; returns ``(token, key)``. The key is never stored."""
     if not can(user, "view", Organisation, organisation):
-        raise PermissionDenied("You are not a member of this organisation.")
+        raise PermissionDenied(_("You are not a member of this organisation."))
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(
         user=user,
@@ -142,25 +143,25 @@ def api_token_obtain(
     if user is None:
         if request is not None and getattr(request, "axes_locked_out", False):
             raise ServiceError(security.lockout_message(), field="non_field_errors")
-        raise ServiceError("Unable to sign in with these credentials.", field="non_field_errors")
+        raise ServiceError(_("Unable to sign in with these credentials."), field="non_field_errors")
     refusal = security.password_login_refusal(user)
     if refusal:
         raise ServiceError(refusal, field="non_field_errors")
     if security.has_two_factor(user) and not security.verify_code(user, otp):
-        raise ServiceError("Give the current code of your authenticator app (or a recovery code).", field="otp")
+        raise ServiceError(_("Give the current code of your authenticator app (or a recovery code)."), field="otp")
     if not security.has_two_factor(user) and security.two_factor_required(user):
-        raise ServiceError("Your organisation requires two-factor: set it up in the browser first.", field="otp")
+        raise ServiceError(_("Your organisation requires two-factor: set it up in the browser first."), field="otp")
     memberships = Membership.objects.effective().filter(user=user).select_related("organisation")
     if organisation_slug:
         membership = memberships.filter(organisation__slug=organisation_slug).first()
         if membership is None:
-            raise ServiceError("You are not a member of an organisation with this slug.", field="organisation")
+            raise ServiceError(_("You are not a member of an organisation with this slug."), field="organisation")
     else:
         found = list(memberships[:2])
         if not found:
-            raise ServiceError("You are not a member of any organisation.", field="organisation")
+            raise ServiceError(_("You are not a member of any organisation."), field="organisation")
         if len(found) > 1:
-            raise ServiceError("You belong to several organisations: name one by its slug.", field="organisation")
+            raise ServiceError(_("You belong to several organisations: name one by its slug."), field="organisation")
         membership = found[0]
     return api_token_create(
         user=user, organisation=membership.organisation, name="Obtained through the API", read_only=read_only
@@ -174,7 +175,7 @@ def member_invite(*, actor: User, organisation: Organisation, username: str, ema
     user = User.objects.filter(username=username).first()
     if user is None:
         if not email:
-            raise ServiceError("A new account needs an email address for its invitation.", field="email")
+            raise ServiceError(_("A new account needs an email address for its invitation."), field="email")
         user = User(username=username, email=email)
         user.set_unusable_password()
         user.full_clean()
@@ -202,6 +203,31 @@ def member_send_invitation(*, user: User, organisation: Organisation, domain: st
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    subject = render_to_string("accounts/invite_subject.txt", context).strip()
-    body = render_to_string("accounts/invite_email.txt", context)
+    from accounts.locale import override_for
+
+    with override_for(user=user, organisation=organisation):  # the invitee's language, not the sender's
+        subject = render_to_string("accounts/invite_subject.txt", context).strip()
+        body = render_to_string("accounts/invite_email.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+PREFERENCE_FIELDS = ("language", "time_zone", "date_format")
+
+
+@transaction.atomic
+def user_preferences_update(*, user: User, **changes) -> User:
+    """Change a person's own language, time zone or date format (only those given). Invalid: field errors."""
+    from django.core.exceptions import ValidationError
+
+    unknown = set(changes) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a preference: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(user, field, value or ("" if field != "date_format" else user.date_format))
+    try:
+        user.clean_fields(exclude=[f.name for f in User._meta.fields if f.name not in changes])
+    except ValidationError as exc:
+        user.refresh_from_db(fields=list(changes))
+        raise ServiceError(exc.message_dict) from None
+    user.save(update_fields=list(changes))
+    return user

@@ -6,12 +6,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import ApiTokenForm, MemberAddForm, MemberRoleForm, PasswordLoginForm
+from accounts.forms import (
+    ApiTokenForm,
+    LanguageSwitchForm,
+    MemberAddForm,
+    MemberRoleForm,
+    PasswordLoginForm,
+    PreferencesForm,
+)
+from accounts.locale import activate_for_request
 from accounts.middleware import SESSION_KEY
-from accounts.models import ApiToken, Membership
+from accounts.models import ApiToken, Membership, User
 from aims.forms import apply_service_error
 from aims.permissions import can
 from aims.roles import ROLE_MEANINGS, Role
@@ -37,7 +48,9 @@ def switch_organisation(request, slug):
     """Make another of the user's organisations current. Not a member: 404, as for any other object."""
     membership = get_object_or_404(selectors.memberships_for_user(request.user), organisation__slug=slug)
     request.session[SESSION_KEY] = str(membership.organisation_id)
-    messages.success(request, f"You are now working in {membership.organisation.name}.")
+    messages.success(
+        request, _("You are now working in %(organisation)s.") % {"organisation": membership.organisation.name}
+    )
     return redirect("dashboard")
 
 
@@ -70,7 +83,11 @@ def member_list(request):
                         domain=request.get_host(),
                         use_https=request.is_secure(),
                     )
-                messages.success(request, f"{membership.user.username} added as {membership.get_role_display()}.")
+                messages.success(
+                    request,
+                    _("%(username)s added as %(role)s.")
+                    % {"username": membership.user.username, "role": membership.get_role_display()},
+                )
                 return redirect("accounts:members")
     return render(
         request,
@@ -105,11 +122,15 @@ def member_change_role(request, pk):
     if form.is_valid():
         try:
             services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
-            messages.success(request, f"{membership.user.username} is now {membership.get_role_display()}.")
+            messages.success(
+                request,
+                _("%(username)s is now %(role)s.")
+                % {"username": membership.user.username, "role": membership.get_role_display()},
+            )
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, "Choose a valid role.")
+        messages.error(request, _("Choose a valid role."))
     return redirect("accounts:members")
 
 
@@ -121,7 +142,7 @@ def member_remove(request, pk):
     _require_manage(request)
     try:
         services.membership_remove(actor=request.user, membership=membership)
-        messages.success(request, f"{membership.user.username} was removed.")
+        messages.success(request, _("%(username)s was removed.") % {"username": membership.user.username})
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("accounts:members")
@@ -139,7 +160,10 @@ def token_list(request):
             token, new_key = services.api_token_create(
                 user=request.user, organisation=request.organisation, **form.cleaned_data
             )
-            messages.success(request, f"Token “{token.name}” created. Copy the key now: it is not shown again.")
+            messages.success(
+                request,
+                _("Token “%(name)s” created. Copy the key now: it is not shown again.") % {"name": token.name},
+            )
             form = ApiTokenForm()
     return render(
         request,
@@ -158,5 +182,38 @@ def token_list(request):
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, organisation=request.organisation)
     services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, f"Token “{token.name}” revoked.")
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+# --- Preferences: language, time zone, date format ------------------------------------------------------------
+
+
+@login_required
+def preferences(request):
+    """The signed-in person's own language, time zone and date format."""
+    # A copy: an invalid form must not leave half-applied choices on request.user for the rest of the page.
+    own = User.objects.get(pk=request.user.pk)
+    form = PreferencesForm(request.POST or None, instance=own, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.user_preferences_update(user=request.user, **form.cleaned_data)
+        # Activated now, so the confirmation is already in the chosen language.
+        activate_for_request(request, user=request.user, organisation=request.organisation)
+        messages.success(request, _("Your preferences were saved."))
+        return redirect("accounts:preferences")
+    return render(request, "accounts/preferences.html", {"form": form, "now": timezone.now()})
+
+
+@require_POST
+@login_required
+def switch_language(request):
+    """The user menu's language switch: stores the choice on the person, then back to the page they were on."""
+    form = LanguageSwitchForm(request.POST)
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "dashboard"
+    if form.is_valid():
+        services.user_preferences_update(user=request.user, language=form.cleaned_data["language"])
+    else:
+        messages.error(request, _("Choose one of the available languages."))
+    return redirect(target)

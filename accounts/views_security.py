@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -24,6 +25,7 @@ from accounts.forms import (
     AuditorInviteForm,
     InvitationAcceptForm,
     OidcProviderForm,
+    OrganisationLocaleForm,
     OrganisationSecurityForm,
     TwoFactorCodeForm,
     TwoFactorConfirmForm,
@@ -71,11 +73,11 @@ def two_factor(request):
                 else:
                     _verified(request, device)
                     enrolled = True
-                    messages.success(request, "Two-factor sign-in is on. Keep your recovery codes somewhere safe.")
+                    messages.success(request, _("Two-factor sign-in is on. Keep your recovery codes somewhere safe."))
                     form = TwoFactorConfirmForm()
         elif action == "recovery" and enrolled and user.is_verified():
             recovery_codes = security.regenerate_recovery_codes(user)
-            messages.success(request, "New recovery codes: the old ones no longer work.")
+            messages.success(request, _("New recovery codes: the old ones no longer work."))
         elif action == "disable" and enrolled and user.is_verified():
             try:
                 security.disable_two_factor(user)
@@ -83,7 +85,7 @@ def two_factor(request):
                 messages.error(request, " ".join(exc.messages))
             else:
                 request.session[SESSION_TWO_FACTOR] = {"state": "ok", "at": timezone.now().timestamp()}
-                messages.success(request, "Two-factor sign-in is off.")
+                messages.success(request, _("Two-factor sign-in is off."))
                 return redirect("accounts:two-factor")
     context = {
         "enrolled": enrolled,
@@ -116,7 +118,7 @@ def two_factor_verify(request):
         from accounts.models import AccessKind
 
         record_access(AccessKind.LOGIN_FAILED, request=request, detail="wrong two-factor code", every_organisation=True)
-        form.add_error("code", "That code is not right (or was already used). Try the next code.")
+        form.add_error("code", _("That code is not right (or was already used). Try the next code."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
 
 
@@ -212,11 +214,11 @@ def auditor_invitations(request):
                 apply_service_error(form, exc)
             else:
                 invitations.send_invitation(invitation, token, base_url=request.build_absolute_uri("/"))
-                messages.success(request, f"Invitation sent to {invitation.email}.")
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
                 return redirect("accounts:auditors")
     names = dict(choices)
     rows = [
-        (inv, [names.get(i, "(deleted audit)") for i in inv.audit_ids])
+        (inv, [names.get(i, _("(deleted audit)")) for i in inv.audit_ids])
         for inv in selectors.auditor_invitations(organisation)
     ]
     return render(
@@ -240,7 +242,7 @@ def auditor_revoke(request, pk):
     if not can(request.user, "change", invitation, organisation):
         raise PermissionDenied
     invitations.revoke_invitation(actor=request.user, invitation=invitation)
-    messages.success(request, f"Access for {invitation.email} revoked.")
+    messages.success(request, _("Access for %(email)s revoked.") % {"email": invitation.email})
     return redirect("accounts:auditors")
 
 
@@ -264,7 +266,11 @@ def invitation_accept(request, token):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_KEY] = str(invitation.organisation_id)
-            messages.success(request, f"Welcome. You have read-only access to {invitation.organisation.name}'s audits.")
+            messages.success(
+                request,
+                _("Welcome. You have read-only access to %(organisation)s's audits.")
+                % {"organisation": invitation.organisation.name},
+            )
             return redirect("audits:audit-list")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
 
@@ -280,12 +286,24 @@ def security_settings(request):
     provider = OidcProvider.objects.filter(organisation=organisation).first()
     org_form = OrganisationSecurityForm(instance=organisation, prefix="org")
     sso_form = OidcProviderForm(instance=provider, prefix="sso")
+    locale_form = OrganisationLocaleForm(instance=organisation, prefix="locale")
     if request.method == "POST":
-        if "save_org" in request.POST:
+        if "save_locale" in request.POST:
+            # A fresh copy: an invalid form must not leave its values on request.organisation for the page.
+            locale_form = OrganisationLocaleForm(
+                request.POST, instance=Organisation.objects.get(pk=organisation.pk), prefix="locale"
+            )
+            if locale_form.is_valid():
+                save_with_history(
+                    locale_form.save(commit=False), actor=request.user, reason="Language and time zone changed"
+                )
+                messages.success(request, _("Language and time zone saved."))
+                return redirect("accounts:security")
+        elif "save_org" in request.POST:
             org_form = OrganisationSecurityForm(request.POST, instance=organisation, prefix="org")
             if org_form.is_valid():
                 save_with_history(org_form.save(commit=False), actor=request.user, reason="Security settings changed")
-                messages.success(request, "Security settings saved.")
+                messages.success(request, _("Security settings saved."))
                 return redirect("accounts:security")
         elif "save_sso" in request.POST:
             sso_form = OidcProviderForm(request.POST, instance=provider, prefix="sso")
@@ -293,11 +311,17 @@ def security_settings(request):
                 obj = sso_form.save(commit=False)
                 obj.organisation = organisation
                 save_with_history(obj, actor=request.user, reason="Single sign-on configured")
-                messages.success(request, "Single sign-on saved.")
+                messages.success(request, _("Single sign-on saved."))
                 return redirect("accounts:security")
     callback = request.build_absolute_uri("/account/sso/callback/")
     return render(
         request,
         "accounts/security.html",
-        {"org_form": org_form, "sso_form": sso_form, "provider": provider, "callback_url": callback},
+        {
+            "org_form": org_form,
+            "sso_form": sso_form,
+            "locale_form": locale_form,
+            "provider": provider,
+            "callback_url": callback,
+        },
     )

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -30,7 +32,7 @@ from aims.permissions import can
 from aims.services import ServiceError, delete_with_history
 
 PAGE_SIZES = (25, 50, 100, 200)
-CONCURRENT_EDIT_MESSAGE = (
+CONCURRENT_EDIT_MESSAGE = _(
     "Someone else changed this record while you were editing it, so nothing was saved. "
     "Open it again (in another tab) to see their change, then make yours."
 )
@@ -200,8 +202,8 @@ class RegisterDetailView(OrganisationViewMixin, TemplateView):
         return _EXTRA_TABS.get(self.model._meta.label_lower, [])
 
     def all_tabs(self) -> list[Tab]:
-        extra = [tab for _, tab, _ in self.extra_tabs()]
-        return [*self.tabs, *extra, Tab("history", "History", "aims/partials/history.html")]
+        extra = [tab for _order, tab, _provider in self.extra_tabs()]
+        return [*self.tabs, *extra, Tab("history", _("History"), "aims/partials/history.html")]
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -220,7 +222,7 @@ class RegisterDetailView(OrganisationViewMixin, TemplateView):
         if tab.key == "history":
             context["history"] = history_entries(obj)
         context.update(self.tab_context(obj, tab.key))
-        for _, extra_tab, provider in self.extra_tabs():
+        for _order, extra_tab, provider in self.extra_tabs():
             if extra_tab.key == tab.key and provider is not None:
                 context.update(provider(request, obj))
         from django.shortcuts import render
@@ -302,7 +304,7 @@ class RegisterFormView(OrganisationViewMixin, TemplateView):
             except ValidationError as exc:  # ServiceError, or a model check in full_clean()
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"{saved} saved.")
+                messages.success(request, gettext("%(record)s saved.") % {"record": saved})
                 return redirect(self.success_url(saved))
         return self.render_form(form, obj, version=version)
 
@@ -326,7 +328,7 @@ class RegisterDeleteView(OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.url("detail", obj.pk))
-        messages.success(request, f"{obj} deleted.")
+        messages.success(request, gettext("%(record)s deleted.") % {"record": obj})
         return redirect(self.url("list"))
 
     def delete(self, obj) -> None:

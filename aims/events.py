@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -24,15 +25,15 @@ logger = logging.getLogger(__name__)
 event = Signal()
 
 EVENT_TYPES: dict[str, str] = {
-    "ai_system.created": "An AI system was registered",
-    "ai_system.updated": "An AI system was edited",
-    "model_version.registered": "A model version was registered",
-    "risk.level_changed": "A risk's inherent or residual level changed",
-    "nonconformity.opened": "A nonconformity was opened",
-    "nonconformity.closed": "A nonconformity was closed",
-    "incident.serious_reported": "An incident was reported or flagged as serious",
-    "evidence.expiring": "Evidence enters its expiry window",
-    "evidence_pack.ready": "An evidence pack is ready to download",
+    "ai_system.created": _("An AI system was registered"),
+    "ai_system.updated": _("An AI system was edited"),
+    "model_version.registered": _("A model version was registered"),
+    "risk.level_changed": _("A risk's inherent or residual level changed"),
+    "nonconformity.opened": _("A nonconformity was opened"),
+    "nonconformity.closed": _("A nonconformity was closed"),
+    "incident.serious_reported": _("An incident was reported or flagged as serious"),
+    "evidence.expiring": _("Evidence enters its expiry window"),
+    "evidence_pack.ready": _("An evidence pack is ready to download"),
 }
 
 

@@ -6,8 +6,9 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-ANY = "Any"
+ANY = _("Any")
 # A record filter (AI system, control...) lists at most this many records in its drop-down: rendering
 # 10,000 options took 2.5 s of a 2.7 s risk list page. The selected record is always kept in the list.
 MAX_OPTIONS = 200
@@ -48,14 +49,14 @@ class YesNoFilter(django_filters.BooleanFilter):
     """A yes/no filter whose empty choice reads "Any" (django-filter's default says "Unknown")."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.Select(choices=[("", ANY), ("true", "Yes"), ("false", "No")]))
+        kwargs.setdefault("widget", forms.Select(choices=[("", ANY), ("true", _("Yes")), ("false", _("No"))]))
         super().__init__(*args, **kwargs)
 
 
 class OrganisationFilterSet(django_filters.FilterSet):
     """Labels empty choices "Any" so filter bars read naturally, and searches ``search_fields`` with ``q``."""
 
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields: tuple[str, ...] = ()
 
     def search(self, queryset, name, value):

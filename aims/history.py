@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass
@@ -14,7 +15,7 @@ class HistoryEntry:
     changes: list = field(default_factory=list)
 
 
-_KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
+_KIND = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
 def history_entries(obj) -> list[HistoryEntry]:

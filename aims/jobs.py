@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def send_now(task, *args, **kwargs):
     except (OperationalError, ConnectionError, OSError) as exc:
         logger.error("Could not queue %s: %s", task.name, exc)
         raise BrokerUnavailable(
-            "The background job queue is unavailable right now; the job was not started. Try again shortly."
+            _("The background job queue is unavailable right now; the job was not started. Try again shortly.")
         ) from exc
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 
 def request_max_bytes() -> int:
@@ -24,7 +25,9 @@ class RequestSizeLimitMiddleware:
         declared = request.META.get("CONTENT_LENGTH") or ""
         limit = request_max_bytes()
         if declared.isdigit() and int(declared) > limit:
-            message = f"The request body is larger than this server accepts ({limit // (1024 * 1024)} MB)."
+            message = _("The request body is larger than this server accepts (%(size)s MB).") % {
+                "size": limit // (1024 * 1024)
+            }
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

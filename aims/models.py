@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 
@@ -98,7 +99,7 @@ class ReferencedModel(OrganisationScopedModel):
     REFERENCE_PREFIX = "REF"
 
     reference = models.CharField(
-        max_length=20, blank=True, help_text="Unique in the organisation; left empty, the next free number is given."
+        max_length=20, blank=True, help_text=_("Unique in the organisation; left empty, the next free number is given.")
     )
 
     class Meta:

@@ -7,33 +7,35 @@ is shown as not available rather than hidden, so users see where the product is 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class NavLink:
-    label: str
+    label: str  # a lazy translation: rendered in the reader's language
     url_name: str
     icon: str = ""
 
 
 AREAS: list[tuple[str, str, str]] = [
-    ("dashboard", "Dashboard", "speedometer2"),
-    ("inventory", "Inventory", "boxes"),
-    ("risks", "Risks", "exclamation-triangle"),
-    ("controls", "Controls", "shield-check"),
-    ("audits", "Audits", "clipboard-check"),
-    ("reviews", "Reviews", "calendar-check"),
-    ("reports", "Reports", "file-earmark-text"),
-    ("settings", "Settings", "gear"),
+    ("dashboard", _("Dashboard"), "speedometer2"),
+    ("inventory", _("Inventory"), "boxes"),
+    ("risks", _("Risks"), "exclamation-triangle"),
+    ("controls", _("Controls"), "shield-check"),
+    ("audits", _("Audits"), "clipboard-check"),
+    ("reviews", _("Reviews"), "calendar-check"),
+    ("reports", _("Reports"), "file-earmark-text"),
+    ("settings", _("Settings"), "gear"),
 ]
 
 _LINKS: dict[str, list[NavLink]] = {
-    "dashboard": [NavLink("Dashboard", "dashboard")],
+    "dashboard": [NavLink(_("Dashboard"), "dashboard")],
     "settings": [
-        NavLink("Members and roles", "accounts:members", "people"),
-        NavLink("API tokens", "accounts:tokens", "key"),
-        NavLink("Change password", "accounts:password-change", "lock"),
-        NavLink("API documentation", "swagger-ui", "braces"),
+        NavLink(_("Members and roles"), "accounts:members", "people"),
+        NavLink(_("API tokens"), "accounts:tokens", "key"),
+        NavLink(_("Preferences"), "accounts:preferences", "translate"),
+        NavLink(_("Change password"), "accounts:password-change", "lock"),
+        NavLink(_("API documentation"), "swagger-ui", "braces"),
     ],
 }
 

@@ -1,22 +1,27 @@
 """Roles a member holds in an organisation, each with its meaning. The permission module reads these."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrator"
-    OFFICER = "officer", "AIMS officer"
-    CONTRIBUTOR = "contributor", "Contributor"
-    AUDITOR = "auditor", "Auditor"
-    VIEWER = "viewer", "Viewer"
+    ADMIN = "admin", _("Administrator")
+    OFFICER = "officer", _("AIMS officer")
+    CONTRIBUTOR = "contributor", _("Contributor")
+    AUDITOR = "auditor", _("Auditor")
+    VIEWER = "viewer", _("Viewer")
 
 
 ROLE_MEANINGS: dict[str, str] = {
-    Role.ADMIN: "Manages the organisation: its members, their roles, API tokens and settings. Reads every register.",
-    Role.OFFICER: "AIMS manager or governance officer: reads, creates, changes, approves and exports everything.",
-    Role.CONTRIBUTOR: "Owns AI systems, risks, controls and evidence: creates new records and changes or "
-    "deletes the ones they own. Reads everything; cannot approve.",
-    Role.AUDITOR: "Reads everything in the organisation, records audit results and findings, and exports "
-    "evidence packs. Cannot change other records, which keeps the audit independent.",
-    Role.VIEWER: "Reads every register; changes nothing.",
+    Role.ADMIN: _("Manages the organisation: its members, their roles, API tokens and settings. Reads every register."),
+    Role.OFFICER: _("AIMS manager or governance officer: reads, creates, changes, approves and exports everything."),
+    Role.CONTRIBUTOR: _(
+        "Owns AI systems, risks, controls and evidence: creates new records and changes or "
+        "deletes the ones they own. Reads everything; cannot approve."
+    ),
+    Role.AUDITOR: _(
+        "Reads everything in the organisation, records audit results and findings, and exports "
+        "evidence packs. Cannot change other records, which keeps the audit independent."
+    ),
+    Role.VIEWER: _("Reads every register; changes nothing."),
 }

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class ServiceError(ValidationError):
@@ -51,7 +52,7 @@ def check_same_organisation(organisation, data: dict) -> None:
         for item in items:
             org_id = getattr(item, "organisation_id", None)
             if org_id is not None and org_id != organisation.pk:
-                errors.setdefault(field, []).append("Select a record of your own organisation.")
+                errors.setdefault(field, []).append(_("Select a record of your own organisation."))
                 break
     if errors:
         raise ServiceError(errors)
@@ -67,7 +68,7 @@ def check_members(organisation, data: dict, fields: tuple[str, ...]) -> None:
     member_ids = set(
         Membership.objects.filter(organisation=organisation, user__in=users.values()).values_list("user_id", flat=True)
     )
-    errors = {f: ["Choose a member of this organisation."] for f, u in users.items() if u.pk not in member_ids}
+    errors = {f: [_("Choose a member of this organisation.")] for f, u in users.items() if u.pk not in member_ids}
     if errors:
         raise ServiceError(errors)
 

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
+    # Language, time zone and date format of the signed-in person (or organisation, or browser).
+    "accounts.locale.LocaleMiddleware",
     "accounts.middleware.AccessControlMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a locked-out sign-in into its page

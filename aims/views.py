@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from aims.dashboard import dashboard_panels
@@ -56,13 +57,13 @@ def _wants_json(request) -> bool:
 
 def error_404(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
 def error_403(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
     return render(request, "errors/403.html", status=403)
 
 
@@ -84,7 +85,7 @@ def error_503(request):
     """The database cannot be reached: a short, DB-free answer that invites a retry (the next request reconnects)."""
     headers = {"Retry-After": "5"}
     if _wants_json(request):
-        detail = "The service is temporarily unavailable (database unreachable). Retry shortly."
+        detail = _("The service is temporarily unavailable (database unreachable). Retry shortly.")
         return JsonResponse({"detail": detail}, status=503, headers=headers)
     html = render_to_string("errors/503.html")
     return HttpResponse(html, status=503, headers=headers)
@@ -96,7 +97,7 @@ def error_500(request):
         logger.error("Database unavailable while serving %s", request.path)
         return error_503(request)
     if _wants_json(request):
-        return JsonResponse({"detail": "Server error. The error has been logged."}, status=500)
+        return JsonResponse({"detail": _("Server error. The error has been logged.")}, status=500)
     try:
         return render(request, "errors/500.html", status=500)
     except Exception:  # noqa: BLE001

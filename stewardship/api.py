@@ -1,6 +1,7 @@
 """API: the organisation's export (a ZIP) and its deletion request. Administrators only."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -42,7 +43,7 @@ class _AdminView(APIView):
         if organisation is None:
             raise Http404
         if not can_for_request(request, "manage", Organisation):
-            raise PermissionDenied("Only an administrator of the organisation may do this.")
+            raise PermissionDenied(_("Only an administrator of the organisation may do this."))
         return organisation
 
 

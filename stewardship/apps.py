@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StewardshipConfig(AppConfig):
@@ -8,9 +9,9 @@ class StewardshipConfig(AppConfig):
     """
 
     name = "stewardship"
-    verbose_name = "Data stewardship"
+    verbose_name = _("Data stewardship")
 
     def ready(self):
         from aims.navigation import NavLink, register_nav
 
-        register_nav("settings", NavLink("Export and deletion", "stewardship:home", "box-arrow-up"))
+        register_nav("settings", NavLink(_("Export and deletion"), "stewardship:home", "box-arrow-up"))

@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.db import models, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
 from aims.services import ServiceError
@@ -202,11 +203,14 @@ def pending_deletion(organisation) -> DeletionRequest | None:
 def request_deletion(*, organisation, actor, confirm: str) -> DeletionRequest:
     """Schedule the organisation's deletion ``grace_days()`` from now; ``confirm`` must be its slug."""
     if confirm.strip() != organisation.slug:
-        raise ServiceError(f"Type the organisation's short name, {organisation.slug}, to confirm.", field="confirm")
+        raise ServiceError(
+            _("Type the organisation's short name, %(slug)s, to confirm.") % {"slug": organisation.slug},
+            field="confirm",
+        )
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if pending_deletion(organisation):
-            raise ServiceError("Deletion is already scheduled for this organisation.", conflict=True)
+            raise ServiceError(_("Deletion is already scheduled for this organisation."), conflict=True)
         request = DeletionRequest.objects.create(
             organisation=organisation, requested_by=actor, due_at=timezone.now() + timedelta(days=grace_days())
         )
@@ -218,7 +222,7 @@ def cancel_deletion(*, organisation, actor) -> DeletionRequest:
     with transaction.atomic():
         request = DeletionRequest.objects.pending().select_for_update().filter(organisation=organisation).first()
         if request is None:
-            raise ServiceError("No deletion is scheduled for this organisation.", conflict=True)
+            raise ServiceError(_("No deletion is scheduled for this organisation."), conflict=True)
         request.cancelled_at = timezone.now()
         request.cancelled_by = actor
         request.save(update_fields=["cancelled_at", "cancelled_by"])

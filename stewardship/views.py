@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
@@ -52,8 +53,11 @@ def home(request):
             else:
                 messages.warning(
                     request,
-                    f"{organisation.name} and all its data will be deleted on {deletion.due_at:%Y-%m-%d %H:%M} UTC "
-                    "unless the deletion is cancelled before then.",
+                    _(
+                        "%(organisation)s and all its data will be deleted on %(due)s UTC "
+                        "unless the deletion is cancelled before then."
+                    )
+                    % {"organisation": organisation.name, "due": f"{deletion.due_at:%Y-%m-%d %H:%M}"},
                 )
                 return redirect("stewardship:home")
     return render(
@@ -77,5 +81,5 @@ def cancel(request):
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The deletion was cancelled. Nothing will be deleted.")
+        messages.success(request, _("The deletion was cancelled. Nothing will be deleted."))
     return redirect("stewardship:home")

@@ -1,6 +1,7 @@
 """The access log (issue 10): what is recorded, who may read it (page and API), filters and CSV export."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -125,7 +126,8 @@ def test_filters_and_csv_export(client_for, officer, members, org):
     by_user = client.get("/account/access-log/", {"q": "contributor"}).content.decode()
     assert "contributor login" in by_user and "viewer export" not in by_user
     old.refresh_from_db()
-    since = (old.at + dt.timedelta(days=1)).date().isoformat()
+    # The page counts days in the reader's time zone (here the organisation's).
+    since = (old.at.astimezone(ZoneInfo(org.time_zone)) + dt.timedelta(days=1)).date().isoformat()
     recent = client.get("/account/access-log/", {"since": since}).content.decode()
     assert "old login" not in recent and "viewer export" in recent
 

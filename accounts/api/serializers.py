@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import ApiToken, Membership, Organisation, User
@@ -68,3 +69,56 @@ class AccessLogSerializer(serializers.ModelSerializer):
         model = AccessLog
         fields = ["id", "at", "kind", "kind_label", "username", "ip_address", "method", "path", "detail", "user_agent"]
         read_only_fields = fields
+
+
+class PreferencesSerializer(serializers.ModelSerializer):
+    """The signed-in person's own preferences. Empty ``language`` / ``time_zone``: the organisation's default."""
+
+    language = serializers.ChoiceField(
+        choices=[("", "organisation default")],  # replaced in __init__ with settings.LANGUAGES
+        required=False,
+        allow_blank=True,
+        help_text="A language code of the site (en-gb, de), or empty for the organisation's default.",
+    )
+    time_zone = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="An IANA time zone name such as Europe/Berlin, or empty for the organisation's time zone.",
+    )
+    effective_language = serializers.SerializerMethodField(help_text="The language in force after the defaults.")
+    effective_time_zone = serializers.SerializerMethodField(help_text="The time zone in force after the defaults.")
+
+    class Meta:
+        model = User
+        fields = ["language", "time_zone", "date_format", "effective_language", "effective_time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "organisation default"), *settings.LANGUAGES]
+
+    def validate_time_zone(self, value: str) -> str:
+        from accounts.models import validate_timezone
+
+        if value:
+            try:
+                validate_timezone(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return value
+
+    def _organisation(self):
+        request = self.context.get("request")
+        return getattr(request, "organisation", None)
+
+    def get_effective_language(self, user) -> str:
+        from accounts.locale import language_for
+
+        return language_for(user=user, organisation=self._organisation())
+
+    def get_effective_time_zone(self, user) -> str:
+        from accounts.locale import timezone_name_for
+
+        return timezone_name_for(user=user, organisation=self._organisation())

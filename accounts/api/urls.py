@@ -11,5 +11,6 @@ router.register("access-log", views.AccessLogViewSet, basename="accesslog")
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/preferences/", views.PreferencesView.as_view(), name="me-preferences"),
     *router.urls,
 ]

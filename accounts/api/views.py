@@ -1,5 +1,6 @@
 """Token exchange, ``/me/`` and the organisation's members and tokens."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -16,11 +17,13 @@ from accounts.api.serializers import (
     ApiTokenSerializer,
     MembershipSerializer,
     MeSerializer,
+    PreferencesSerializer,
     TokenObtainInputSerializer,
     TokenObtainOutputSerializer,
 )
 from accounts.models import AccessKind, AccessLog, ApiToken, Membership
 from aims.permissions import can_for_request
+from aims.services import ServiceError
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: field errors as JSON"),
@@ -84,6 +87,33 @@ class MeView(APIView):
         )
 
 
+class PreferencesView(APIView):
+    """Your own language, time zone and date format (the same as the Preferences page)."""
+
+    allow_any_member = True
+
+    @extend_schema(responses={200: PreferencesSerializer, 401: ERRORS[401]}, tags=["auth"])
+    def get(self, request):
+        return Response(PreferencesSerializer(request.user, context={"request": request}).data)
+
+    @extend_schema(
+        request=PreferencesSerializer,
+        responses={200: PreferencesSerializer, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]},
+        tags=["auth"],
+    )
+    def patch(self, request):
+        if getattr(request.auth, "read_only", False):
+            raise PermissionDenied(_("A read-only token cannot change preferences."))
+        serializer = PreferencesSerializer(request.user, data=request.data, partial=True, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        changes = {k: v for k, v in serializer.validated_data.items() if k in services.PREFERENCE_FIELDS}
+        try:
+            user = services.user_preferences_update(user=request.user, **changes)
+        except ServiceError as exc:
+            raise ValidationError(exc.as_detail()) from None
+        return Response(PreferencesSerializer(user, context={"request": request}).data)
+
+
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Members of your organisation and their roles (read-only here; administrators manage them in the UI)."""
 
@@ -140,7 +170,7 @@ class AccessLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def list(self, request, *args, **kwargs):
         if not self._may_read():
-            raise PermissionDenied("Only administrators and officers read the access log.")
+            raise PermissionDenied(_("Only administrators and officers read the access log."))
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -17,6 +17,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -32,19 +34,19 @@ KEY_MAX_LENGTH = 255
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The record was changed by someone else since you read it: read it again, then retry."
+    default_detail = _("The record was changed by someone else since you read it: read it again, then retry.")
     default_code = "precondition_failed"
 
 
 class IdempotencyKeyReused(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "This Idempotency-Key was already used with another request body: use a new key."
+    default_detail = _("This Idempotency-Key was already used with another request body: use a new key.")
     default_code = "idempotency_key_reused"
 
 
 class IdempotencyKeyInFlight(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "A request with this Idempotency-Key is still being processed: retry in a moment."
+    default_detail = _("A request with this Idempotency-Key is still being processed: retry in a moment.")
     default_code = "idempotency_key_in_flight"
 
 
@@ -125,7 +127,9 @@ def idempotent(request, handler):
         return handler()
     key = key.strip()
     if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
-        raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [f"Send 1 to {KEY_MAX_LENGTH} printable characters."]})
+        raise exceptions.ValidationError(
+            {IDEMPOTENCY_HEADER: [gettext("Send 1 to %(max)s printable characters.") % {"max": KEY_MAX_LENGTH}]}
+        )
     fingerprint = _fingerprint(request)
     now = timezone.now()
     scope = {"organisation": organisation, "user": request.user}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 class _NotGiven:
@@ -53,10 +54,10 @@ def text_of(raw) -> str:
     if isinstance(raw, str):
         return raw.strip()
     if isinstance(raw, bool):
-        raise CellError("Expected text, not true/false.")
+        raise CellError(_("Expected text, not true/false."))
     if isinstance(raw, int | float):
         return str(raw)
-    raise CellError("Expected text, not a list or an object.")
+    raise CellError(_("Expected text, not a list or an object."))
 
 
 def items_of(raw) -> list[str]:
@@ -113,7 +114,10 @@ class Choice(Converter):
         try:
             return self.lookup[value.lower()]
         except KeyError:
-            raise CellError(f"“{value}” is not one of the choices: {', '.join(self.keys_)}.") from None
+            raise CellError(
+                _("“%(value)s” is not one of the choices: %(choices)s.")
+                % {"value": value, "choices": ", ".join(self.keys_)}
+            ) from None
 
 
 class ChoiceList(Choice):
@@ -130,7 +134,10 @@ class ChoiceList(Choice):
             (values if key else unknown).append(key or item)
         if unknown:
             names = ", ".join(f"“{u}”" for u in unknown)
-            raise CellError(f"{names}: not among the choices {', '.join(self.keys_)}.")
+            raise CellError(
+                _("%(values)s: not among the choices %(choices)s.")
+                % {"values": names, "choices": ", ".join(self.keys_)}
+            )
         return ",".join(dict.fromkeys(values))
 
     def same(self, current, new) -> bool:
@@ -148,7 +155,7 @@ class TextList(Converter):
     def to_python(self, raw, ctx):
         values = items_of(raw)
         if self.max_length and any(len(v) > self.max_length for v in values):
-            raise CellError(f"Each item must have at most {self.max_length} characters.")
+            raise CellError(_("Each item must have at most %(max)s characters.") % {"max": self.max_length})
         return ",".join(values)
 
     def same(self, current, new) -> bool:
@@ -170,7 +177,7 @@ class Boolean(Converter):
             return True
         if value in self.FALSE:
             return False
-        raise CellError("Enter yes or no.")
+        raise CellError(_("Enter yes or no."))
 
 
 class Integer(Converter):
@@ -178,7 +185,7 @@ class Integer(Converter):
 
     def to_python(self, raw, ctx):
         if isinstance(raw, bool):
-            raise CellError("Enter a whole number.")
+            raise CellError(_("Enter a whole number."))
         if isinstance(raw, float) and raw.is_integer():
             return int(raw)
         if isinstance(raw, int):
@@ -187,7 +194,7 @@ class Integer(Converter):
         if not value:
             return NOT_GIVEN
         if not re.fullmatch(r"[+-]?\d{1,9}", value):
-            raise CellError("Enter a whole number.")
+            raise CellError(_("Enter a whole number."))
         return int(value)
 
 
@@ -205,7 +212,7 @@ class Date(Converter):
         try:
             return dt.datetime.fromisoformat(value).date()
         except ValueError:
-            raise CellError("Enter a date as YYYY-MM-DD (for example 2025-03-31).") from None
+            raise CellError(_("Enter a date as YYYY-MM-DD (for example 2025-03-31).")) from None
 
 
 class Member(Converter):
@@ -220,7 +227,7 @@ class Member(Converter):
             return None
         user = ctx.members.get(value)
         if user is None:
-            raise CellError(f"No member of this organisation has the username “{value}”.")
+            raise CellError(_("No member of this organisation has the username “%(username)s”.") % {"username": value})
         return user
 
 
@@ -244,7 +251,10 @@ class Related(Converter):
     def _unknown(self, references: list[str]) -> CellError:
         name = self.related_model._meta.verbose_name
         listed = ", ".join(f"“{r}”" for r in references)
-        return CellError(f"No {name} with the reference {listed} in this organisation.")
+        return CellError(
+            _("No %(kind)s with the reference %(references)s in this organisation.")
+            % {"kind": name, "references": listed}
+        )
 
     def find(self, value: str, ctx):
         records = ctx.records.get(self.related_model, {})
@@ -253,7 +263,10 @@ class Related(Converter):
             matches = ctx.named.get(self.related_model, {}).get(value, [])
             if len(matches) > 1:
                 plural = self.related_model._meta.verbose_name_plural
-                raise CellError(f"Several {plural} are named “{value}”: give the reference instead.")
+                raise CellError(
+                    _("Several %(kinds)s are named “%(value)s”: give the reference instead.")
+                    % {"kinds": plural, "value": value}
+                )
             obj = matches[0] if matches else None
         return obj
 

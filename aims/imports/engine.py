@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from aims.imports.converters import (
     NOT_GIVEN,
@@ -178,17 +179,21 @@ class ModelImporter:
             column = self.index.get(key)
             if column is None:
                 if key and key not in self.ignored:
-                    warnings.append(f"The column “{header}” is not known here and was ignored.")
+                    warnings.append(
+                        _("The column “%(header)s” is not known here and was ignored.") % {"header": header}
+                    )
                 continue
             if column.field in by_field and not per_row:
                 raise ImportFileError(
-                    f"The columns “{by_field[column.field]}” and “{header}” both give {column.header}: keep one."
+                    _("The columns “%(first)s” and “%(second)s” both give %(column)s: keep one.")
+                    % {"first": by_field[column.field], "second": header, "column": column.header}
                 )
             by_field[column.field] = header
             columns[header] = column
         if not columns:
             raise ImportFileError(
-                f"None of the columns is one of the {self.label} columns: start from the template or an export."
+                _("None of the columns is one of the %(register)s columns: start from the template or an export.")
+                % {"register": self.label}
             )
         return columns, warnings
 
@@ -254,7 +259,11 @@ class ModelImporter:
             if column is None:
                 continue
             if column.field in given:
-                row.add_error(column.field, f"Given twice, as “{given[column.field]}” and as “{header}”.")
+                row.add_error(
+                    column.field,
+                    _("Given twice, as “%(first)s” and as “%(second)s”.")
+                    % {"first": given[column.field], "second": header},
+                )
                 continue
             given[column.field] = header
             try:
@@ -276,7 +285,11 @@ class ModelImporter:
         for row in rows:
             if row.reference:
                 if row.reference in first_line:
-                    row.add_error("reference", f"{row.reference} is also on line {first_line[row.reference]}.")
+                    row.add_error(
+                        "reference",
+                        _("%(reference)s is also on line %(line)s.")
+                        % {"reference": row.reference, "line": first_line[row.reference]},
+                    )
                 first_line.setdefault(row.reference, row.line)
             obj = existing.get(row.reference) if row.reference else None
             self._check_self_links(row, obj)
@@ -289,7 +302,10 @@ class ModelImporter:
                 self._candidates[id(row)] = candidate  # written as it is by the bulk path
             else:
                 if not can(actor, "change", obj, organisation):
-                    row.add_error(NON_FIELD, f"You may change only the {self.label} you are an owner of.")
+                    row.add_error(
+                        NON_FIELD,
+                        _("You may change only the %(register)s you are an owner of.") % {"register": self.label},
+                    )
                     continue
                 row.obj = obj
                 row.changes = self._changes(obj, row.data, m2m_current)
@@ -319,7 +335,7 @@ class ModelImporter:
                     or obj is not None
                     and item.pk == obj.pk
                 ):
-                    row.add_error(name, "A record cannot be linked to itself.")
+                    row.add_error(name, _("A record cannot be linked to itself."))
 
     def _changes(self, obj, data: dict, m2m_current) -> list[str]:
         changes = []
@@ -372,7 +388,9 @@ class ModelImporter:
                         target = by_reference.get(item.reference) if isinstance(item, Pending) else None
                         if target is not None and target.outcome == ERROR:
                             row.add_error(
-                                name, f"{item.reference} (line {target.line}) has errors, so it cannot be linked."
+                                name,
+                                _("%(reference)s (line %(line)s) has errors, so it cannot be linked.")
+                                % {"reference": item.reference, "line": target.line},
                             )
                 if row.errors:
                     row.outcome = ERROR
@@ -412,7 +430,10 @@ class ModelImporter:
                     for name, items in pending.items():
                         missing = [p.reference for p in items if p.reference not in written]
                         for reference in missing:
-                            row.add_error(name, f"{reference} was not imported, so it is not linked.")
+                            row.add_error(
+                                name,
+                                _("%(reference)s was not imported, so it is not linked.") % {"reference": reference},
+                            )
                         current = [v for v in row.data[name] if not isinstance(v, Pending)]
                         links[name] = current + [written[p.reference] for p in items if p.reference in written]
                     try:

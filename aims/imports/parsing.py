@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 CSV = "csv"
 JSON = "json"
@@ -40,7 +41,7 @@ def _size_text(size: int) -> str:
 
 
 def too_large_message() -> str:
-    return f"The file is larger than {_size_text(max_bytes())}: split it into smaller files."
+    return _("The file is larger than %(size)s: split it into smaller files.") % {"size": _size_text(max_bytes())}
 
 
 @dataclass
@@ -84,30 +85,35 @@ def detect_format(filename: str = "", content_type: str = "", content: bytes = b
 def read_source(content: bytes, fmt: str) -> SourceFile:
     """Decode and split ``content``; raises ``ImportFileError`` for anything that is not a readable table."""
     if fmt not in FORMATS:
-        raise ImportFileError("Upload a CSV, JSON or Excel (.xlsx) file.")
+        raise ImportFileError(_("Upload a CSV, JSON or Excel (.xlsx) file."))
     if len(content) > max_bytes():
         raise ImportFileError(too_large_message())
     if fmt == XLSX:
         return _read_xlsx(content)
     if content.startswith(b"PK\x03\x04"):
-        raise ImportFileError("This is an Excel workbook or a ZIP archive: upload it as an .xlsx file.")
+        raise ImportFileError(_("This is an Excel workbook or a ZIP archive: upload it as an .xlsx file."))
     text = _decode(content)
     if not text.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(_("The file is empty."))
     if "\x00" in text:
-        raise ImportFileError("The file contains binary data: upload a CSV (UTF-8) or a JSON file.")
+        raise ImportFileError(_("The file contains binary data: upload a CSV (UTF-8) or a JSON file."))
     return _read_json(text) if fmt == JSON else _read_csv(text)
 
 
 def _decode(content: bytes) -> str:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError("The file is UTF-16 text: save it as UTF-8 (in Excel: “CSV UTF-8”) and upload it again.")
+        raise ImportFileError(
+            _("The file is UTF-16 text: save it as UTF-8 (in Excel: “CSV UTF-8”) and upload it again.")
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            f"The file is not UTF-8 text (the byte at position {exc.start} cannot be read). "
-            "Save it with the UTF-8 encoding (in Excel: “CSV UTF-8”) and upload it again."
+            _(
+                "The file is not UTF-8 text (the byte at position %(position)s cannot be read). "
+                "Save it with the UTF-8 encoding (in Excel: “CSV UTF-8”) and upload it again."
+            )
+            % {"position": exc.start}
         ) from None
 
 
@@ -131,28 +137,35 @@ def _read_csv(text: str) -> SourceFile:
             if not any(cell.strip() for cell in record):
                 continue
             if len(source.rows) >= limit:
-                raise ImportFileError(f"The file has more than {limit:,} rows: split it into smaller files.")
+                raise ImportFileError(
+                    _("The file has more than %(rows)s rows: split it into smaller files.") % {"rows": f"{limit:,}"}
+                )
             row = SourceRow(line=line, cells={})
             for index, header in enumerate(headers):
                 row.cells[header] = _unneutralise(record[index]) if index < len(record) else ""
             if any(cell.strip() for cell in record[len(headers) :]):
-                row.problem = f"This row has {len(record)} cells but the header names {len(headers)} columns."
+                row.problem = _("This row has %(cells)s cells but the header names %(columns)s columns.") % {
+                    "cells": len(record),
+                    "columns": len(headers),
+                }
             source.rows.append(row)
     except csv.Error as exc:
-        raise ImportFileError(f"Line {reader.line_num}: the CSV cannot be read ({exc}).") from None
+        raise ImportFileError(
+            _("Line %(line)s: the CSV cannot be read (%(error)s).") % {"line": reader.line_num, "error": exc}
+        ) from None
     if not source.rows:
-        raise ImportFileError("The file has a header line but no rows.")
+        raise ImportFileError(_("The file has a header line but no rows."))
     return source
 
 
 def _check_headers(headers: list[str]) -> None:
     if not any(headers):
-        raise ImportFileError("The first line must name the columns (use the template).")
+        raise ImportFileError(_("The first line must name the columns (use the template)."))
     seen: set[str] = set()
     for header in headers:
         key = header.lower()
         if key and key in seen:
-            raise ImportFileError(f"The column “{header}” appears twice.")
+            raise ImportFileError(_("The column “%(header)s” appears twice.") % {"header": header})
         seen.add(key)
 
 
@@ -160,22 +173,27 @@ def _read_json(text: str) -> SourceFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFileError(f"The JSON cannot be read: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
+        raise ImportFileError(
+            _("The JSON cannot be read: %(error)s (line %(line)s, column %(column)s).")
+            % {"error": exc.msg, "line": exc.lineno, "column": exc.colno}
+        ) from None
     except RecursionError:
-        raise ImportFileError("The JSON is nested too deeply: give a list of objects, one per row.") from None
+        raise ImportFileError(_("The JSON is nested too deeply: give a list of objects, one per row.")) from None
     if isinstance(data, dict) and isinstance(data.get("rows"), list):
         data = data["rows"]
     if not isinstance(data, list):
-        raise ImportFileError("The JSON must be a list of objects, one per row (as the JSON export writes them).")
+        raise ImportFileError(_("The JSON must be a list of objects, one per row (as the JSON export writes them)."))
     if len(data) > max_rows():
-        raise ImportFileError(f"The file has more than {max_rows():,} rows: split it into smaller files.")
+        raise ImportFileError(
+            _("The file has more than %(rows)s rows: split it into smaller files.") % {"rows": f"{max_rows():,}"}
+        )
     if not data:
-        raise ImportFileError("The file has no rows.")
+        raise ImportFileError(_("The file has no rows."))
     headers: dict[str, None] = {}
     source = SourceFile(format=JSON, headers=[])
     for position, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            source.rows.append(SourceRow(line=position, cells={}, problem="This item is not an object of columns."))
+            source.rows.append(SourceRow(line=position, cells={}, problem=_("This item is not an object of columns.")))
             continue
         cells = {str(key).strip(): value for key, value in item.items()}
         headers.update(dict.fromkeys(cells))
@@ -214,17 +232,17 @@ def _read_xlsx(content: bytes) -> SourceFile:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ImportFileError(
-            f"The Excel workbook cannot be read ({type(exc).__name__}): save it as .xlsx again."
+            _("The Excel workbook cannot be read (%(error)s): save it as .xlsx again.") % {"error": type(exc).__name__}
         ) from None
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
-            raise ImportFileError("The workbook has no worksheet.")
+            raise ImportFileError(_("The workbook has no worksheet."))
         limit = max_rows()
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None)
         if header_row is None:
-            raise ImportFileError("The worksheet is empty.")
+            raise ImportFileError(_("The worksheet is empty."))
         headers = [_xlsx_cell(h).strip() for h in header_row]
         while headers and not headers[-1]:
             headers.pop()
@@ -235,16 +253,19 @@ def _read_xlsx(content: bytes) -> SourceFile:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(source.rows) >= limit:
-                raise ImportFileError(f"The worksheet has more than {limit:,} rows: split it into smaller files.")
+                raise ImportFileError(
+                    _("The worksheet has more than %(rows)s rows: split it into smaller files.")
+                    % {"rows": f"{limit:,}"}
+                )
             row = SourceRow(line=number, cells={})
             for index, header in enumerate(headers):
                 if header:
                     row.cells[header] = cells[index] if index < len(cells) else ""
             if any(cell.strip() for cell in cells[len(headers) :]):
-                row.problem = f"This row has values beyond the {len(headers)} named columns."
+                row.problem = _("This row has values beyond the %(columns)s named columns.") % {"columns": len(headers)}
             source.rows.append(row)
     finally:
         workbook.close()
     if not source.rows:
-        raise ImportFileError("The worksheet has a header row but no rows.")
+        raise ImportFileError(_("The worksheet has a header row but no rows."))
     return source

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 OUTCOMES = (CREATE, UPDATE, UNCHANGED, ERROR)
@@ -93,5 +94,5 @@ def error_dict(exc: Exception) -> dict[str, list[str]]:
     if isinstance(exc, ValidationError):
         return {NON_FIELD: list(exc.messages)}
     if isinstance(exc, IntegrityError):
-        return {NON_FIELD: ["The row conflicts with an existing record (a reference already in use)."]}
-    return {NON_FIELD: [str(exc) or "You may not make this change."]}
+        return {NON_FIELD: [_("The row conflicts with an existing record (a reference already in use).")]}
+    return {NON_FIELD: [str(exc) or _("You may not make this change.")]}
