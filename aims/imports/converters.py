@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -97,13 +98,19 @@ class Text(Converter):
 
 
 class Choice(Converter):
-    """A choice by its key (``deployer``) or its label (``Deployer (user)``), in any letter case."""
+    """A choice by its key (``deployer``) or its label (``Deployer (user)``), in any letter case.
+
+    Labels are read in every language of ``settings.LANGUAGES``: exports write labels in the reader's language,
+    so a spreadsheet exported by a German reader must import back unchanged for anyone.
+    """
 
     def __init__(self, choices):
         self.keys_ = [str(key) for key, _ in choices]
         self.lookup = {}
-        for key, label in choices:
-            self.lookup.setdefault(str(label).lower(), str(key))
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                for key, label in choices:
+                    self.lookup.setdefault(str(label).lower(), str(key))
         self.lookup.update({str(key).lower(): str(key) for key, _ in choices})
         self.description = "One of: " + ", ".join(f"{key} ({label})" for key, label in choices)
 
