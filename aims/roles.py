@@ -4,6 +4,9 @@ from django.db import models
 
 
 class Role(models.TextChoices):
+    # Administrator and AIMS officer in one: whoever creates an organisation, so that a one-person organisation
+    # can run its own setup. Larger organisations give the two halves to two people (separation of duties).
+    OWNER = "owner", "Owner"
     ADMIN = "admin", "Administrator"
     OFFICER = "officer", "AIMS officer"
     CONTRIBUTOR = "contributor", "Contributor"
@@ -12,6 +15,8 @@ class Role(models.TextChoices):
 
 
 ROLE_MEANINGS: dict[str, str] = {
+    Role.OWNER: "Administrator and AIMS officer in one: manages members, tokens and settings, and reads, creates, "
+    "changes, approves and exports everything. Only an owner makes someone an owner or changes an owner's role.",
     Role.ADMIN: "Manages the organisation: its members, their roles, API tokens and settings. Reads every register.",
     Role.OFFICER: "AIMS manager or governance officer: reads, creates, changes, approves and exports everything.",
     Role.CONTRIBUTOR: "Owns AI systems, risks, controls and evidence: creates new records and changes or "

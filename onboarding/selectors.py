@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from aims.permissions import role_of
-from aims.roles import Role
+from aims.permissions import administers, can, has_officer_rights, role_of
 from controls.constants import ISO42001_KEY, RequirementKind
 from controls.gap import _requirement_rows, _sections, readiness_overview
 from controls.models import Requirement, RoadmapAction
@@ -17,13 +16,20 @@ from onboarding.models import DocumentTemplate, GapAnswer, SetupProgress
 from registry.constants import EUTier
 from registry.models import AISystem, InterestedParty, ScopeStatement
 
-SETUP_ROLES = (Role.ADMIN, Role.OFFICER)
-
 
 def may_run_setup(user, organisation) -> bool:
-    """The guided setup is the organisation's set-up: its administrator (who may have just created it) and
-    its AIMS officers run it. Other roles use the registers directly."""
-    return role_of(user, organisation) in SETUP_ROLES
+    """The guided setup is the organisation's set-up: its owner (who has just created it), its administrators
+    and its AIMS officers run it. Other roles use the registers directly."""
+    role = role_of(user, organisation)
+    return administers(role) or has_officer_rights(role)
+
+
+def may_instantiate(user, organisation) -> bool:
+    """Whoever may draft policies, and whoever runs the guided setup (the administrator of a new organisation
+    drafts its first documents; officers then carry them through review and approval)."""
+    from controls.models import Policy
+
+    return can(user, "add", Policy, organisation) or may_run_setup(user, organisation)
 
 
 def certification_readiness(*, user, organisation):

@@ -30,8 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Membership
-from aims.permissions import can
-from aims.roles import Role
+from aims.permissions import ADMIN_ROLES, OFFICER_ROLES, can
 from aims.services import ServiceError, model_errors_as_service_errors, save_with_history
 from registry.services.inventory import add_months
 from reviews.constants import NotificationKind, Outcome, TaskState
@@ -120,9 +119,9 @@ def officers_of(organisation) -> list:
     administrators)."""
     from accounts.models import User
 
-    for role in (Role.OFFICER, Role.ADMIN):
+    for roles in (OFFICER_ROLES, ADMIN_ROLES):
         users = list(
-            User.objects.filter(memberships__organisation=organisation, memberships__role=role, is_active=True)
+            User.objects.filter(memberships__organisation=organisation, memberships__role__in=roles, is_active=True)
             .order_by("username")
             .distinct()
         )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from aims.roles import Role
+from aims.permissions import OFFICER_ROLES
 from aims.services import ServiceError, create_record, save_with_history, update_record
 from controls.uploads import check_upload
 from trust.models import Concern, PublishedSystem, TrustPage
@@ -182,7 +182,9 @@ def _notify_officers(concern_pk) -> None:
     concern = Concern.objects.select_related("organisation").get(pk=concern_pk)
     officers = [
         m.user
-        for m in Membership.objects.filter(organisation=concern.organisation, role=Role.OFFICER).select_related("user")
+        for m in Membership.objects.filter(organisation=concern.organisation, role__in=OFFICER_ROLES).select_related(
+            "user"
+        )
     ]
     path = reverse("trust:concern-detail", args=[concern.pk])
     for officer in officers:  # the bell in the navbar, beside the email
