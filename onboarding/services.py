@@ -52,7 +52,7 @@ URGENT_LEVELS = ("high", "critical")
 
 @transaction.atomic
 def organisation_sign_up(*, actor: User, name: str, slug: str = "", time_zone: str = "UTC", administrator=None):
-    """Create an organisation from the UI. A signed-in user becomes its administrator; a site administrator
+    """Create an organisation from the UI. A signed-in user becomes its owner; a site administrator
     (``is_superuser``) may name another user as administrator instead. The setup record starts with it."""
     name = (name or "").strip()
     if not name:

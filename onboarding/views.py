@@ -341,7 +341,7 @@ class RoadmapStepView(SetupMixin, TemplateView):
 
 
 class OrganisationCreateView(LoginRequiredMixin, TemplateView):
-    """Any signed-in user creates an organisation and becomes its administrator; a site administrator may
+    """Any signed-in user creates an organisation and becomes its owner; a site administrator may
     name another user. The new organisation becomes the current one and its guided setup opens."""
 
     template_name = "onboarding/organisation_new.html"
