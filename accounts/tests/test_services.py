@@ -38,7 +38,7 @@ def test_organisation_create_makes_the_creator_owner(db):
     assert organisation.history.first().history_user == creator
     assert organisation.history.first().history_change_reason == "Organisation created"
     assert membership.history.first().history_user == creator
-    assert membership.history.first().history_change_reason == "Creator becomes administrator"
+    assert membership.history.first().history_change_reason == "Creator becomes owner"
 
 
 def test_organisation_create_without_creator(db):

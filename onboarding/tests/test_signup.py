@@ -16,7 +16,7 @@ PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
 @pytest.fixture
-def signup_open(settings):
+def signup_open(settings, db):
     settings.AIMS_SIGNUP_OPEN = True
     settings.AIMS_SIGNUP_MIN_FILL_SECONDS = 0
     settings.AIMS_SIGNUP_RATE_PER_IP = 5
