@@ -16,13 +16,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import record_access
 from accounts.models import AccessKind, Membership, OidcProvider
-from aims.roles import Role
+from aims.permissions import ADMIN_ROLES, OFFICER_ROLES
 from aims.services import ServiceError
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
-_TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
+_TWO_FACTOR_ROLES = ADMIN_ROLES | OFFICER_ROLES
 
 
 def lockout_message() -> str:

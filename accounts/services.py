@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import record_access
 from accounts.models import AccessKind, ApiToken, Membership, Organisation, User
-from aims.permissions import can, forget_roles
+from aims.permissions import ADMIN_ROLES, can, forget_roles, may_assign_role
 from aims.roles import Role
 from aims.services import ServiceError, delete_with_history, save_with_history
 
@@ -22,14 +22,19 @@ def _require(actor, action, obj_or_model, organisation) -> None:
         raise PermissionDenied(_("You are not allowed to do this in this organisation."))
 
 
+def _require_role_assignment(actor, organisation, *, current, new) -> None:
+    if not may_assign_role(actor, organisation, current=current, new=new):
+        raise PermissionDenied("Only an owner makes someone an owner or changes an owner's role.")
+
+
 @transaction.atomic
 def organisation_create(*, name: str, creator: User | None, slug: str = "", time_zone: str = "UTC") -> Organisation:
-    """Create an organisation; its creator, when given, becomes its administrator."""
+    """Create an organisation; its creator, when given, becomes its owner (administrator and officer in one)."""
     organisation = Organisation(name=name, slug=slug or slugify(name)[:80], time_zone=time_zone)
     save_with_history(organisation, actor=creator, reason="Organisation created")
     if creator is not None:
-        membership = Membership(user=creator, organisation=organisation, role=Role.ADMIN)
-        save_with_history(membership, actor=creator, reason="Creator becomes administrator")
+        membership = Membership(user=creator, organisation=organisation, role=Role.OWNER)
+        save_with_history(membership, actor=creator, reason="Creator becomes owner")
         forget_roles(creator)
     return organisation
 
@@ -37,6 +42,7 @@ def organisation_create(*, name: str, creator: User | None, slug: str = "", time
 @transaction.atomic
 def membership_add(*, actor: User, organisation: Organisation, user: User, role: str) -> Membership:
     _require(actor, "manage", Membership, organisation)
+    _require_role_assignment(actor, organisation, current=None, new=role)
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise ServiceError(_("%(username)s is already a member.") % {"username": user.username}, field="user")
     membership = Membership(organisation=organisation, user=user, role=role)
@@ -44,9 +50,12 @@ def membership_add(*, actor: User, organisation: Organisation, user: User, role:
 
 
 def _ensure_an_admin_remains(membership: Membership, new_role: str | None) -> None:
-    if membership.role != Role.ADMIN or new_role == Role.ADMIN:
+    """An organisation keeps at least one owner or administrator (someone who can manage its members)."""
+    if membership.role not in ADMIN_ROLES or new_role in ADMIN_ROLES:
         return
-    others = Membership.objects.filter(organisation=membership.organisation, role=Role.ADMIN).exclude(pk=membership.pk)
+    others = Membership.objects.filter(organisation=membership.organisation, role__in=ADMIN_ROLES).exclude(
+        pk=membership.pk
+    )
     if not others.exists():
         raise ServiceError(_("An organisation needs at least one administrator."), field="role", conflict=True)
 
@@ -56,6 +65,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     _require(actor, "manage", membership, membership.organisation)
     if role not in Role.values:
         raise ServiceError(_("%(role)r is not a role.") % {"role": role}, field="role")
+    _require_role_assignment(actor, membership.organisation, current=membership.role, new=role)
     _ensure_an_admin_remains(membership, role)
     old = membership.get_role_display()
     membership.role = role
@@ -74,6 +84,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
     _require(actor, "manage", membership, membership.organisation)
+    _require_role_assignment(actor, membership.organisation, current=membership.role, new=None)
     _ensure_an_admin_remains(membership, None)
     # Tokens are bound to the membership's organisation: they stop working with it.
     ApiToken.objects.active().filter(user=membership.user, organisation=membership.organisation).update(

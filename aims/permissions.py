@@ -6,6 +6,10 @@ an unknown action is refused, and a model that declares no policy falls back to 
 
 Actions: ``view``, ``add``, ``change``, ``delete``, ``approve``, ``export`` and ``manage`` (members,
 tokens and settings of the organisation).
+
+Roles: an ``owner`` holds an administrator's and an officer's rights together (the creator of an organisation,
+so that one person can set it up); ``administers(role)`` and ``has_officer_rights(role)`` answer "is this an
+administrator?" and "is this an AIMS officer?" for code that needs the role itself rather than ``can``.
 """
 
 from __future__ import annotations
@@ -15,8 +19,24 @@ from aims.roles import Role
 ACTIONS = frozenset({"view", "add", "change", "delete", "approve", "export", "manage"})
 WRITE_ACTIONS = frozenset({"add", "change", "delete", "approve"})
 
+# Who holds the administrator's rights (members, tokens, settings) and who the AIMS officer's (every register).
+ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+OFFICER_ROLES = frozenset({Role.OWNER, Role.OFFICER})
+
+
+def administers(role: str | None) -> bool:
+    """Does ``role`` hold the administrator's rights (an owner or an administrator)?"""
+    return role in ADMIN_ROLES
+
+
+def has_officer_rights(role: str | None) -> bool:
+    """Does ``role`` hold the AIMS officer's rights on the registers (an owner or an officer)?"""
+    return role in OFFICER_ROLES
+
+
 # What each role may do to an ordinary domain record, before ownership is considered.
 _ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset({"view", "add", "change", "delete", "approve", "export", "manage"}),
     Role.ADMIN: frozenset({"view", "export", "manage"}),
     Role.OFFICER: frozenset({"view", "add", "change", "delete", "approve", "export"}),
     Role.CONTRIBUTOR: frozenset({"view", "add", "change", "delete"}),  # change/delete: own records only
@@ -29,7 +49,7 @@ _AUDITOR_ON_AUDIT_RECORDS = frozenset({"view", "add", "change", "export"})
 _ACCOUNT_MODELS = frozenset({"accounts.membership", "accounts.organisation", "accounts.apitoken"})
 # Security records: the access log is read (and exported) by administrators and officers; both may invite
 # external auditors; single sign-on is configured by administrators only.
-_SECURITY_READERS = frozenset({Role.ADMIN, Role.OFFICER})
+_SECURITY_READERS = ADMIN_ROLES | OFFICER_ROLES
 _SECURITY_MODELS: dict[str, frozenset[str]] = {
     "accounts.accesslog": frozenset({"view", "export"}),
     "accounts.auditorinvitation": frozenset({"view", "add", "change", "delete"}),
@@ -168,12 +188,12 @@ def can(user, action: str, obj_or_model, organisation) -> bool:
     if label in _SECURITY_MODELS:
         return role in _SECURITY_READERS and action in _SECURITY_MODELS[label]
     if label in _ADMIN_ONLY_MODELS:
-        return role == Role.ADMIN
+        return administers(role)
 
     if label in _ACCOUNT_MODELS:
         if action == "view":
             return True
-        return role == Role.ADMIN
+        return administers(role)
 
     if getattr(model, "AUDITOR_WRITABLE", False) and role == Role.AUDITOR:
         return action in _AUDITOR_ON_AUDIT_RECORDS
@@ -186,6 +206,18 @@ def can(user, action: str, obj_or_model, organisation) -> bool:
     if role == Role.CONTRIBUTOR and action in _OWNERSHIP_BOUND:
         # Without an instance the question is "may they ever?": yes, for what they own.
         return not is_instance or obj_or_model.is_owned_by(user)
+    return True
+
+
+def may_assign_role(actor, organisation, *, current: str | None, new: str | None) -> bool:
+    """May ``actor`` give a member the role ``new`` (``None``: remove them) when they hold ``current`` (``None``:
+    not a member yet)? Administrators manage members, but only an owner makes an owner or changes an owner's
+    role: otherwise an administrator could take the officer's rights and undo the separation of duties."""
+    role = role_of(actor, organisation)
+    if not administers(role) or external_scope(actor, organisation) is not None:
+        return False
+    if Role.OWNER in (current, new):
+        return role == Role.OWNER
     return True
 
 

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    # Administrator and AIMS officer in one: whoever creates an organisation, so that a one-person organisation
+    # can run its own setup. Larger organisations give the two halves to two people (separation of duties).
+    OWNER = "owner", _("Owner")
     ADMIN = "admin", _("Administrator")
     OFFICER = "officer", _("AIMS officer")
     CONTRIBUTOR = "contributor", _("Contributor")
@@ -13,6 +16,10 @@ class Role(models.TextChoices):
 
 
 ROLE_MEANINGS: dict[str, str] = {
+    Role.OWNER: _(
+        "Administrator and AIMS officer in one: manages members, tokens and settings, and reads, creates, "
+        "changes, approves and exports everything. Only an owner makes someone an owner or changes an owner's role."
+    ),
     Role.ADMIN: _("Manages the organisation: its members, their roles, API tokens and settings. Reads every register."),
     Role.OFFICER: _("AIMS manager or governance officer: reads, creates, changes, approves and exports everything."),
     Role.CONTRIBUTOR: _(

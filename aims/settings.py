@@ -406,6 +406,12 @@ TRUST_CONCERN_RATE_WINDOW = env_int("TRUST_CONCERN_RATE_WINDOW", 3600, minimum=6
 TRUST_CONCERN_MIN_FILL_SECONDS = env_int("TRUST_CONCERN_MIN_FILL_SECONDS", 3, minimum=0)
 TRUST_CONCERN_MAX_FORM_AGE = env_int("TRUST_CONCERN_MAX_FORM_AGE", 24 * 3600, minimum=60)
 TRUST_CONCERN_MAX_LENGTH = env_int("TRUST_CONCERN_MAX_LENGTH", 5000, minimum=100)
+# Public sign-up (/signup/): a new person creates an account and an organisation they own. Open by default only
+# with DEBUG (`make run`); a production site opens it explicitly. Same protection as the concern form.
+AIMS_SIGNUP_OPEN = env_bool("AIMS_SIGNUP_OPEN", default=DEBUG)
+AIMS_SIGNUP_RATE_PER_IP = env_int("AIMS_SIGNUP_RATE_PER_IP", 5, minimum=1)
+AIMS_SIGNUP_RATE_WINDOW = env_int("AIMS_SIGNUP_RATE_WINDOW", 3600, minimum=60)
+AIMS_SIGNUP_MIN_FILL_SECONDS = env_int("AIMS_SIGNUP_MIN_FILL_SECONDS", 3, minimum=0)
 # --- Sign-in security (accounts: issue 10 authentication, issue 12 external auditors) ----------------------
 import datetime as _dt  # noqa: E402
 

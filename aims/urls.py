@@ -29,6 +29,8 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("stewardship.api_urls")),
     path("", include("integrations.api.urls")),
+    path("", include("onboarding.api_urls")),
+    path("", include("trust.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP. Both doc
     # pages style themselves with <style> elements (and Redoc renders in a blob: worker); scripts stay 'self'.

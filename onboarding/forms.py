@@ -6,7 +6,9 @@ from __future__ import annotations
 import zoneinfo
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from onboarding.models import DocumentTemplate, GapAnswer
@@ -17,24 +19,26 @@ from registry.models import AISystem
 
 class ScopeForm(forms.Form):
     boundaries = forms.CharField(
-        label="What does the AIMS cover?",
+        label=_("What does the AIMS cover?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The activities, products and AI systems in scope, e.g. “All AI systems the claims department "
-        "develops or buys, from design to retirement”.",
+        help_text=_(
+            "The activities, products and AI systems in scope, e.g. “All AI systems the claims department "
+            "develops or buys, from design to retirement”."
+        ),
     )
     units = forms.CharField(
-        label="Organisational units",
+        label=_("Organisational units"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Departments, teams or subsidiaries inside the scope.",
+        help_text=_("Departments, teams or subsidiaries inside the scope."),
     )
     ai_roles = forms.CharField(
-        label="Your roles for AI",
+        label=_("Your roles for AI"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Developer, provider, deployer (user), importer, distributor — and for which systems.",
+        help_text=_("Developer, provider, deployer (user), importer, distributor — and for which systems."),
     )
-    locations = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    locations = forms.CharField(required=False, label=_("Locations"), widget=forms.Textarea(attrs={"rows": 1}))
 
 
 class SetupPartyForm(InterestedPartyForm):
@@ -43,7 +47,7 @@ class SetupPartyForm(InterestedPartyForm):
     class Meta(InterestedPartyForm.Meta):
         fields = ["name", "kind", "requirements"]
         widgets = {"requirements": forms.Textarea(attrs={"rows": 2})}
-        labels = {"requirements": "What they expect of your AI"}
+        labels = {"requirements": _("What they expect of your AI")}
 
 
 class SetupSystemForm(AISystemForm):
@@ -71,10 +75,13 @@ class RoadmapForm(forms.Form):
     pilot_system = forms.ModelChoiceField(
         queryset=AISystem.objects.none(),
         required=False,
-        help_text="The system the AIMS is tried on first, end to end. A high-risk system makes a telling pilot.",
+        label=_("Pilot system"),
+        help_text=_("The system the AIMS is tried on first, end to end. A high-risk system makes a telling pilot."),
     )
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), help_text="Accountable for the actions.")
-    start = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label=_("Owner"), help_text=_("Accountable for the actions.")
+    )
+    start = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,18 +92,18 @@ class RoadmapForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Organisation name")
+    name = forms.CharField(max_length=200, label=_("Organisation name"))
     slug = forms.SlugField(
         max_length=80,
         required=False,
-        label="Short name (address)",
-        help_text="Letters, digits and hyphens; made from the name when left empty.",
+        label=_("Short name (address)"),
+        help_text=_("Letters, digits and hyphens; made from the name when left empty."),
     )
-    time_zone = forms.ChoiceField(initial="UTC")
+    time_zone = forms.ChoiceField(initial="UTC", label=_("Time zone"))
     administrator = forms.CharField(
         required=False,
-        label="Administrator (username)",
-        help_text="Site administrators only: the user who will administer it. Empty: you.",
+        label=_("Administrator (username)"),
+        help_text=_("Site administrators only: the user who will administer it. Empty: you."),
     )
 
     def __init__(self, *args, site_admin: bool = False, **kwargs):
@@ -111,13 +118,15 @@ class OrganisationForm(forms.Form):
             return None
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise forms.ValidationError("No user has this username.")
+            raise forms.ValidationError(gettext("No user has this username."))
         return user
 
 
 class InstantiateForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), help_text="Who will own the document.")
+    title = forms.CharField(max_length=200, label=_("Title"))
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label=_("Owner"), help_text=_("Who will own the document.")
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +155,7 @@ class DocumentTemplateForm(OrganisationModelForm):
         self.fields["requirements"].widget.attrs["size"] = 10
 
 
-ANSWER_CHOICES = [("", "—")] + list(GapAnswer.Answer.choices)
+ANSWER_CHOICES = [("", "—"), *GapAnswer.Answer.choices]
 
 
 def answer_field_names(pk) -> tuple[str, str]:
@@ -172,7 +181,7 @@ class QuestionnaireForm(forms.Form):
             self.fields[note_name] = forms.CharField(
                 required=False,
                 max_length=2000,
-                label="Where is the evidence?",
+                label=_("Where is the evidence?"),
                 initial=existing.evidence_note if existing else "",
             )
 
@@ -180,3 +189,69 @@ class QuestionnaireForm(forms.Form):
         for item in self.items:
             answer_name, note_name = answer_field_names(item.pk)
             yield item, self[answer_name], self[note_name]
+
+
+class SignUpForm(forms.Form):
+    """A new person and their organisation. ``website`` is a honeypot (hidden from people); ``form_token`` is the
+    signed token of ``trust.protection`` (minimum fill time, maximum age)."""
+
+    full_name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("For resetting your password and for notifications."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("What you sign in with: letters, digits and @ . + - _ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        help_text=_("The company or public body whose AI management system this is. You become its owner."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=400)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # At request time, in the reader's language (the validators translate their own texts).
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        get_user_model().username_validator(username)
+        return username
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", gettext("The two passwords differ."))
+        elif password1:
+            # The project's validators (length, common, numeric, similar to the name, username or email).
+            first, _space, last = (data.get("full_name") or "").partition(" ")
+            person = get_user_model()(
+                username=data.get("username", ""), email=data.get("email", ""), first_name=first, last_name=last
+            )
+            try:
+                password_validation.validate_password(password1, person)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

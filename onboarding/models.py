@@ -8,6 +8,7 @@ models only remember the answers and choices that lead there, so the setup can b
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel
@@ -22,7 +23,7 @@ class SetupProgress(OrganisationScopedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The system the AIMS is tried on first, end to end.",
+        help_text=_("The system the AIMS is tried on first, end to end."),
     )
     roadmap_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -35,8 +36,8 @@ class SetupProgress(OrganisationScopedModel):
     CONTRIBUTOR_MAY_ADD = False
 
     class Meta:
-        verbose_name = "setup progress"
-        verbose_name_plural = "setup progress"
+        verbose_name = _("setup progress")
+        verbose_name_plural = _("setup progress")
         constraints = [models.UniqueConstraint(fields=["organisation"], name="onboarding_setupprogress_one_per_org")]
 
     def __str__(self) -> str:
@@ -48,14 +49,14 @@ class GapAnswer(OrganisationScopedModel):
     and the records it created, so answering again updates them instead of creating duplicates."""
 
     class Answer(models.TextChoices):
-        YES = "yes", "Yes, in place"
-        PARTLY = "partly", "Partly"
-        NO = "no", "Not yet"
-        NOT_APPLICABLE = "na", "Not applicable (Annex A only)"
+        YES = "yes", _("Yes, in place")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("Not yet")
+        NOT_APPLICABLE = "na", _("Not applicable (Annex A only)")
 
     requirement = models.ForeignKey("controls.Requirement", on_delete=models.CASCADE, related_name="+")
     answer = models.CharField(max_length=10, choices=Answer.choices)
-    evidence_note = models.TextField("where is the evidence?", blank=True)
+    evidence_note = models.TextField(_("where is the evidence?"), blank=True)
     control = models.ForeignKey("controls.Control", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     evidence = models.ForeignKey(
         "controls.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -81,14 +82,14 @@ class DocumentTemplate(OrganisationScopedModel):
     ``{{ organisation }}``), and the requirements it serves."""
 
     class Kind(models.TextChoices):
-        AI_POLICY = "ai_policy", "AI policy"
-        TOPIC = "topic", "Topic policy or procedure"
+        AI_POLICY = "ai_policy", _("AI policy")
+        TOPIC = "topic", _("Topic policy or procedure")
 
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TOPIC)
     body = models.TextField(
-        help_text="Markdown. Placeholders: {{ organisation }}, {{ owner }}, {{ scope }}, {{ date }}."
+        help_text=_("Markdown. Placeholders: {{ organisation }}, {{ owner }}, {{ scope }}, {{ date }}.")
     )
     requirements = models.ManyToManyField("controls.Requirement", blank=True, related_name="+")
     created_by = models.ForeignKey(

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
-from aims.permissions import role_of
-from aims.roles import Role
+from aims.permissions import administers, can, has_officer_rights, role_of
 from controls.constants import ISO42001_KEY, RequirementKind
 from controls.gap import _requirement_rows, _sections, readiness_overview
 from controls.models import Requirement, RoadmapAction
@@ -17,13 +17,20 @@ from onboarding.models import DocumentTemplate, GapAnswer, SetupProgress
 from registry.constants import EUTier
 from registry.models import AISystem, InterestedParty, ScopeStatement
 
-SETUP_ROLES = (Role.ADMIN, Role.OFFICER)
-
 
 def may_run_setup(user, organisation) -> bool:
-    """The guided setup is the organisation's set-up: its administrator (who may have just created it) and
-    its AIMS officers run it. Other roles use the registers directly."""
-    return role_of(user, organisation) in SETUP_ROLES
+    """The guided setup is the organisation's set-up: its owner (who has just created it), its administrators
+    and its AIMS officers run it. Other roles use the registers directly."""
+    role = role_of(user, organisation)
+    return administers(role) or has_officer_rights(role)
+
+
+def may_instantiate(user, organisation) -> bool:
+    """Whoever may draft policies, and whoever runs the guided setup (the administrator of a new organisation
+    drafts its first documents; officers then carry them through review and approval)."""
+    from controls.models import Policy
+
+    return can(user, "add", Policy, organisation) or may_run_setup(user, organisation)
 
 
 def certification_readiness(*, user, organisation):
@@ -64,42 +71,45 @@ def setup_steps(*, user, organisation, readiness=None) -> list[Step]:
         Step(
             1,
             "scope",
-            "Scope and context",
+            gettext("Scope and context"),
             "onboarding:scope",
             bool(scope and scope.boundaries.strip() and parties),
-            f"{'Scope drafted' if scope else 'No scope yet'} · {parties} interested part{'y' if parties == 1 else 'ies'}",
+            (gettext("Scope drafted") if scope else gettext("No scope yet"))
+            + " · "
+            + ngettext("%(count)d interested party", "%(count)d interested parties", parties) % {"count": parties},
         ),
         Step(
             2,
             "systems",
-            "First AI systems",
+            gettext("First AI systems"),
             "onboarding:systems",
             bool(systems),
-            f"{len(systems)} AI system{'' if len(systems) == 1 else 's'}",
+            ngettext("%(count)d AI system", "%(count)d AI systems", len(systems)) % {"count": len(systems)},
         ),
         Step(
             3,
             "classify",
-            "EU AI Act classification",
+            gettext("EU AI Act classification"),
             "onboarding:classify",
             bool(in_scope) and unclassified == 0,
-            f"{len(in_scope) - unclassified} of {len(in_scope)} in-scope systems classified",
+            gettext("%(done)d of %(total)d in-scope systems classified")
+            % {"done": len(in_scope) - unclassified, "total": len(in_scope)},
         ),
         Step(
             4,
             "gap",
-            "First gap analysis",
+            gettext("First gap analysis"),
             "onboarding:gap",
             bool(questions) and answered >= questions,
-            f"{answered} of {questions} questions answered",
+            gettext("%(done)d of %(total)d questions answered") % {"done": answered, "total": questions},
         ),
         Step(
             5,
             "roadmap",
-            "Roadmap",
+            gettext("Roadmap"),
             "onboarding:roadmap",
             bool(progress and progress.roadmap_generated_at),
-            f"{actions} roadmap actions",
+            ngettext("%(count)d roadmap action", "%(count)d roadmap actions", actions) % {"count": actions},
         ),
     ]
 

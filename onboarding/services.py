@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import services as accounts_services
 from accounts.models import User
@@ -50,24 +52,26 @@ URGENT_LEVELS = ("high", "critical")
 
 @transaction.atomic
 def organisation_sign_up(*, actor: User, name: str, slug: str = "", time_zone: str = "UTC", administrator=None):
-    """Create an organisation from the UI. A signed-in user becomes its administrator; a site administrator
+    """Create an organisation from the UI. A signed-in user becomes its owner; a site administrator
     (``is_superuser``) may name another user as administrator instead. The setup record starts with it."""
     name = (name or "").strip()
     if not name:
-        raise ServiceError("Give the organisation a name.", field="name")
+        raise ServiceError(_("Give the organisation a name."), field="name")
     from django.utils.text import slugify
 
     from accounts.models import Organisation
 
     slug = slugify(slug or name)[:80]
     if not slug:
-        raise ServiceError("Choose an address made of letters, digits and hyphens.", field="slug")
+        raise ServiceError(_("Choose an address made of letters, digits and hyphens."), field="slug")
     if Organisation.objects.filter(slug=slug).exists():
-        raise ServiceError("This address is taken; choose another.", field="slug")
+        raise ServiceError(_("This address is taken; choose another."), field="slug")
     creator = actor
     if administrator is not None and administrator != actor:
         if not actor.is_superuser:
-            raise ServiceError("Only site administrators create organisations for someone else.", field="administrator")
+            raise ServiceError(
+                _("Only site administrators create organisations for someone else."), field="administrator"
+            )
         creator = administrator
     try:
         organisation = accounts_services.organisation_create(
@@ -83,6 +87,55 @@ def organisation_sign_up(*, actor: User, name: str, slug: str = "", time_zone: s
         raise
     setup_progress(organisation, actor=actor)
     return organisation
+
+
+def _free_slug(name: str) -> str:
+    """An unused address for a new organisation: its name's slug, numbered when taken."""
+    from django.utils.text import slugify
+
+    from accounts.models import Organisation
+
+    base = slugify(name)[:72] or "organisation"
+    slug, number = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def sign_up(*, full_name: str, email: str, username: str, password: str, organisation_name: str):
+    """A new person and their new organisation in one transaction: the account, the organisation (its address
+    from its name, numbered when taken) and the person as its owner, with the setup record. The form has
+    already checked the password against the validators; this refuses a taken username or email (the
+    database decides, under the same transaction). Returns ``(user, organisation)``."""
+    username = (username or "").strip()
+    email = (email or "").strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ServiceError(_("This username is taken; choose another."), field="username")
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ServiceError(
+            _("An account with this email address exists already: sign in, or reset its password."), field="email"
+        )
+    name = (organisation_name or "").strip()
+    if not name:
+        raise ServiceError(_("Give the organisation a name."), field="organisation_name")
+    first, _space, last = (full_name or "").strip().partition(" ")
+    user = User(username=username, email=email, first_name=first[:150], last_name=last.strip()[:150])
+    user.set_password(password)
+    try:
+        user.full_clean()
+    except ValidationError as exc:
+        raise ServiceError(exc.message_dict) from exc
+    user.save()
+    try:
+        organisation = organisation_sign_up(actor=user, name=name, slug=_free_slug(name))
+    except ServiceError as exc:
+        # The form names the organisation's field differently; every other error is the service's own.
+        if "name" in getattr(exc, "error_dict", {}):
+            raise ServiceError(exc.message_dict["name"][0], field="organisation_name") from exc
+        raise
+    return user, organisation
 
 
 def setup_progress(organisation, *, actor=None) -> SetupProgress:
@@ -128,20 +181,20 @@ def gap_answer_save(
     answer), the SoA line of an Annex A control (applicable, or excluded with the note as justification),
     and an evidence record (the link given, or a placeholder saying where the evidence is)."""
     if answer not in GapAnswer.Answer.values:
-        raise ServiceError("Choose an answer.", field="answer")
+        raise ServiceError(_("Choose an answer."), field="answer")
     framework = iso42001()
     if framework is None or requirement.framework_id != framework.pk or not requirement.assessable:
-        raise ServiceError("Answer the questions of ISO/IEC 42001 only.", field="requirement")
+        raise ServiceError(_("Answer the questions of ISO/IEC 42001 only."), field="requirement")
     annex = requirement.kind == RequirementKind.ANNEX_A_CONTROL
     note = (evidence_note or "").strip()[:2000]
     if answer == GapAnswer.Answer.NOT_APPLICABLE:
         if not annex:
             raise ServiceError(
-                "Every clause of the standard applies; only Annex A controls can be excluded.", field="answer"
+                _("Every clause of the standard applies; only Annex A controls can be excluded."), field="answer"
             )
         if not note:
             raise ServiceError(
-                "Say why the control is not needed here: the SoA must justify it.", field="evidence_note"
+                _("Say why the control is not needed here: the SoA must justify it."), field="evidence_note"
             )
     record = GapAnswer.objects.select_for_update().filter(organisation=organisation, requirement=requirement).first()
     if record is None:
@@ -243,12 +296,12 @@ def roadmap_generate(*, actor, organisation, pilot_system: AISystem | None, owne
     the roadmap ranks them, plus the pilot and the treatment of untreated high risks. Running it again only
     adds what is missing. Returns the actions created."""
     if pilot_system is not None and pilot_system.organisation_id != organisation.pk:
-        raise ServiceError("Choose one of your AI systems.", field="pilot_system")
+        raise ServiceError(_("Choose one of your AI systems."), field="pilot_system")
     owner = owner or actor
     start = start or timezone.localdate()
     framework = iso42001()
     if framework is None:
-        raise ServiceError("The ISO/IEC 42001 catalogue is not loaded.")
+        raise ServiceError(_("The ISO/IEC 42001 catalogue is not loaded."))
     created = []
     open_titles = set(RoadmapAction.objects.filter(organisation=organisation).open().values_list("title", flat=True))
 
@@ -318,7 +371,7 @@ def document_template_create(*, actor, organisation, data: dict) -> DocumentTemp
     """An organisation's own starter document, next to the shipped ones."""
     values = {k: data[k] for k in TEMPLATE_FIELDS if k in data}
     if not (values.get("body") or "").strip():
-        raise ServiceError("Write the template's text.", field="body")
+        raise ServiceError(_("Write the template's text."), field="body")
     values["created_by"] = actor
     return create_record(DocumentTemplate, actor=actor, organisation=organisation, data=values, reason="Added")
 
@@ -327,7 +380,7 @@ def document_template_create(*, actor, organisation, data: dict) -> DocumentTemp
 def document_template_update(*, actor, template: DocumentTemplate, data: dict) -> DocumentTemplate:
     values = {k: data[k] for k in TEMPLATE_FIELDS if k in data}
     if "body" in values and not (values["body"] or "").strip():
-        raise ServiceError("Write the template's text.", field="body")
+        raise ServiceError(_("Write the template's text."), field="body")
     update_record(template, actor=actor, data=values, reason="Edited")
     return template
 

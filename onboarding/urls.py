@@ -13,6 +13,7 @@ urlpatterns = [
     path("setup/gap-analysis/", views.GapStepView.as_view(), name="gap"),
     path("setup/roadmap/", views.RoadmapStepView.as_view(), name="roadmap"),
     path("organisations/new/", views.OrganisationCreateView.as_view(), name="organisation-new"),
+    path("signup/", views.SignUpView.as_view(), name="signup"),
     path("templates/", views.TemplateLibraryView.as_view(), name="templates"),
     path("templates/own/new/", views.OwnTemplateFormView.as_view(), name="own-template-new"),
     path("templates/own/<uuid:pk>/edit/", views.OwnTemplateFormView.as_view(), name="own-template-edit"),

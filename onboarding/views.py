@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,6 +13,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, ngettext
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 from django.views.generic import TemplateView
 
 from accounts.middleware import SESSION_KEY
@@ -19,13 +26,14 @@ from aims.forms import apply_service_error
 from aims.permissions import can
 from aims.services import ServiceError
 from controls.markdown import render_markdown
-from controls.models import Policy, RoadmapAction
+from controls.models import RoadmapAction
 from controls.selectors_roadmap import roadmap_by_phase
 from onboarding import forms, selectors, services
 from onboarding.models import DocumentTemplate, GapAnswer, SetupProgress
 from registry import services as registry_services
 from registry.models import AISystem, InterestedParty, ScopeStatement
 from registry.views_classification import AISystemClassifyView
+from trust import protection
 
 
 class SetupMixin(OrganisationViewMixin):
@@ -62,7 +70,7 @@ class SetupMixin(OrganisationViewMixin):
 
 class SetupOverviewView(SetupMixin, TemplateView):
     def get(self, request, *args, **kwargs):
-        return self.page("onboarding/setup.html", "overview", title="Guided setup")
+        return self.page("onboarding/setup.html", "overview", title=gettext("Guided setup"))
 
 
 class ScopeStepView(SetupMixin, TemplateView):
@@ -86,7 +94,7 @@ class ScopeStepView(SetupMixin, TemplateView):
         return self.page(
             "onboarding/step_scope.html",
             "scope",
-            title="Scope and context",
+            title=gettext("Scope and context"),
             scope=scope,
             scope_form=scope_form,
             party_form=party_form,
@@ -107,12 +115,16 @@ class ScopeStepView(SetupMixin, TemplateView):
                         services.scope_save(
                             actor=request.user, organisation=request.organisation, data=form.cleaned_data
                         )
-                        messages.success(request, "Scope saved as a draft.")
+                        messages.success(request, gettext("Scope saved as a draft."))
                     else:
                         party = registry_services.interested_party_create(
                             actor=request.user, organisation=request.organisation, data=form.service_data()
                         )
-                        messages.success(request, f"{party.reference} {party.name} added.")
+                        messages.success(
+                            request,
+                            gettext("%(reference)s %(name)s added.")
+                            % {"reference": party.reference, "name": party.name},
+                        )
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
@@ -128,7 +140,7 @@ class SystemsStepView(SetupMixin, TemplateView):
         return self.page(
             "onboarding/step_systems.html",
             "systems",
-            title="First AI systems",
+            title=gettext("First AI systems"),
             form=form,
             systems=systems,
             can_import=can(self.request.user, "add", AISystem, self.request.organisation),
@@ -148,7 +160,11 @@ class SystemsStepView(SetupMixin, TemplateView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"{system.reference} {system.name} registered.")
+                messages.success(
+                    request,
+                    gettext("%(reference)s %(name)s registered.")
+                    % {"reference": system.reference, "name": system.name},
+                )
                 return redirect("onboarding:systems")
         return self.render_step(form)
 
@@ -158,7 +174,9 @@ class ClassifyStepView(SetupMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         systems = AISystem.objects.filter(organisation=request.organisation).order_by("-in_scope", "reference")
-        return self.page("onboarding/step_classify.html", "classify", title="EU AI Act classification", systems=systems)
+        return self.page(
+            "onboarding/step_classify.html", "classify", title=gettext("EU AI Act classification"), systems=systems
+        )
 
 
 class ClassifySystemView(SetupMixin, AISystemClassifyView):
@@ -208,7 +226,7 @@ class GapStepView(SetupMixin, TemplateView):
         return self.page(
             "onboarding/step_gap.html",
             "gap",
-            title="First gap analysis",
+            title=gettext("First gap analysis"),
             sections=sections,
             section=section,
             form=form,
@@ -253,7 +271,9 @@ class GapStepView(SetupMixin, TemplateView):
                             message,
                         )
             if not failed:
-                messages.success(request, f"{saved} answer{'s' if saved != 1 else ''} saved.")
+                messages.success(
+                    request, ngettext("%(count)d answer saved.", "%(count)d answers saved.", saved) % {"count": saved}
+                )
                 target = request.POST.get("next") or section
                 return redirect(f"{reverse('onboarding:gap')}?section={target}")
         return self.render_step(sections, section, form)
@@ -277,7 +297,7 @@ class RoadmapStepView(SetupMixin, TemplateView):
         return self.page(
             "onboarding/step_roadmap.html",
             "roadmap",
-            title="Roadmap",
+            title=gettext("Roadmap"),
             form=form,
             phases=roadmap_by_phase(actions),
             action_count=len(actions),
@@ -308,14 +328,20 @@ class RoadmapStepView(SetupMixin, TemplateView):
                 apply_service_error(form, exc)
             else:
                 messages.success(
-                    request, f"Roadmap generated: {len(created)} new action{'s' if len(created) != 1 else ''}."
+                    request,
+                    ngettext(
+                        "Roadmap generated: %(count)d new action.",
+                        "Roadmap generated: %(count)d new actions.",
+                        len(created),
+                    )
+                    % {"count": len(created)},
                 )
                 return redirect("onboarding:roadmap")
         return self.render_step(form)
 
 
 class OrganisationCreateView(LoginRequiredMixin, TemplateView):
-    """Any signed-in user creates an organisation and becomes its administrator; a site administrator may
+    """Any signed-in user creates an organisation and becomes its owner; a site administrator may
     name another user. The new organisation becomes the current one and its guided setup opens."""
 
     template_name = "onboarding/organisation_new.html"
@@ -338,7 +364,7 @@ class OrganisationCreateView(LoginRequiredMixin, TemplateView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"{organisation.name} created.")
+                messages.success(request, gettext("%(name)s created.") % {"name": organisation.name})
                 if organisation.memberships.filter(user=request.user).exists():
                     request.session[SESSION_KEY] = str(organisation.pk)
                     return redirect("onboarding:setup")
@@ -350,11 +376,7 @@ class OrganisationCreateView(LoginRequiredMixin, TemplateView):
 
 
 def _may_instantiate(request) -> bool:
-    """Whoever may draft policies, and whoever runs the guided setup (the administrator of a new organisation
-    drafts its first documents; officers then carry them through review and approval)."""
-    return can(request.user, "add", Policy, request.organisation) or selectors.may_run_setup(
-        request.user, request.organisation
-    )
+    return selectors.may_instantiate(request.user, request.organisation)
 
 
 class TemplateLibraryView(OrganisationViewMixin, TemplateView):
@@ -425,7 +447,9 @@ class TemplateDetailView(OrganisationViewMixin, TemplateView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, f"{policy.reference} drafted from the template.")
+                messages.success(
+                    request, gettext("%(reference)s drafted from the template.") % {"reference": policy.reference}
+                )
                 return redirect("controls:policy-detail", policy.pk)
         return self.render_page(template, form)
 
@@ -449,7 +473,7 @@ class OwnTemplateFormView(OrganisationViewMixin, TemplateView):
         self.require("change" if obj else "add", obj)
         if obj is not None and request.POST.get("delete"):
             services.document_template_delete(actor=request.user, template=obj)
-            messages.success(request, "Template deleted.")
+            messages.success(request, gettext("Template deleted."))
             return redirect("onboarding:templates")
         form = forms.DocumentTemplateForm(request.POST, instance=obj, organisation=request.organisation)
         if form.is_valid():
@@ -464,6 +488,91 @@ class OwnTemplateFormView(OrganisationViewMixin, TemplateView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, "Template saved.")
+                messages.success(request, gettext("Template saved."))
                 return redirect("onboarding:template", obj.key)
         return render(request, "onboarding/template_form.html", {"form": form, "object": obj})
+
+
+# --- Public sign-up -----------------------------------------------------------------------------------------
+
+SIGNUP_SALT = "onboarding.sign-up"
+
+
+def signup_open() -> bool:
+    return bool(settings.AIMS_SIGNUP_OPEN)
+
+
+def _signup_token() -> str:
+    return protection.signed_form_token(SIGNUP_SALT)
+
+
+def _signup_page(request, form, status=200):
+    if not form.is_bound:
+        form.initial["form_token"] = _signup_token()
+    else:
+        # A form shown again gets a fresh token, so the person can correct and resend it.
+        form.data = form.data.copy()
+        form.data["form_token"] = _signup_token()
+    return render(request, "onboarding/signup.html", {"form": form}, status=status)
+
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+class SignUpView(View):
+    """Anyone creates an account and an organisation they own (when ``AIMS_SIGNUP_OPEN``), is signed in and
+    lands in the guided setup. Against abuse: a honeypot field, a signed form token with a minimum fill time,
+    and a per-IP throttle (``trust.protection``, as the public concern form)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not signup_open():
+            raise Http404
+        if request.user.is_authenticated:
+            return redirect("onboarding:organisation-new")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return _signup_page(request, forms.SignUpForm())
+
+    def post(self, request, *args, **kwargs):
+        if not protection.allow_from_ip(
+            request, "onboarding:signup", settings.AIMS_SIGNUP_RATE_PER_IP, settings.AIMS_SIGNUP_RATE_WINDOW
+        ):
+            return render(request, "onboarding/signup_throttled.html", status=429)
+        form = forms.SignUpForm(request.POST)
+        if not form.is_valid():
+            return _signup_page(request, form, status=400)
+        if form.cleaned_data.get("website"):
+            # A bot filled the honeypot: answer as a refused form would, create nothing, reveal nothing.
+            form.add_error(None, gettext("The account could not be created. Please try again."))
+            return _signup_page(request, form, status=400)
+        try:
+            protection.check_signed_form_token(
+                form.cleaned_data["form_token"],
+                SIGNUP_SALT,
+                min_fill_seconds=settings.AIMS_SIGNUP_MIN_FILL_SECONDS,
+                max_age=settings.TRUST_CONCERN_MAX_FORM_AGE,
+            )
+        except protection.TokenProblem:
+            form.add_error(
+                None, gettext("This form has expired or was sent too quickly. Please check it and send it again.")
+            )
+            return _signup_page(request, form, status=400)
+        data = form.cleaned_data
+        try:
+            user, organisation = services.sign_up(
+                full_name=data["full_name"],
+                email=data["email"],
+                username=data["username"],
+                password=data["password1"],
+                organisation_name=data["organisation_name"],
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            return _signup_page(request, form, status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_KEY] = str(organisation.pk)
+        messages.success(
+            request,
+            gettext("Welcome! %(organisation)s is ready: the guided setup takes you through the first steps.")
+            % {"organisation": organisation.name},
+        )
+        return redirect("onboarding:setup")

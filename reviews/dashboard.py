@@ -2,8 +2,7 @@
 
 from django.utils.translation import gettext
 
-from aims.permissions import role_of
-from aims.roles import Role
+from aims.permissions import administers, has_officer_rights, role_of
 from reviews.constants import TaskState
 from reviews.models import ReviewTask
 from reviews.scheduling import local_now
@@ -12,7 +11,8 @@ from reviews.scheduling import local_now
 def reviews_panel(request):
     """Two queries: the first open tasks and their count."""
     user, organisation = request.user, request.organisation
-    officer = role_of(user, organisation) in (Role.OFFICER, Role.ADMIN)
+    role = role_of(user, organisation)
+    officer = has_officer_rights(role) or administers(role)
     tasks = (
         ReviewTask.objects.visible_to(user, organisation)
         .for_member(user, include_officer_queue=officer)

@@ -33,8 +33,7 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.locale import override_for
 from accounts.models import Membership
-from aims.permissions import can
-from aims.roles import Role
+from aims.permissions import ADMIN_ROLES, OFFICER_ROLES, can
 from aims.services import ServiceError, model_errors_as_service_errors, save_with_history
 from registry.services.inventory import add_months
 from reviews.constants import NotificationKind, Outcome, TaskState
@@ -125,9 +124,9 @@ def officers_of(organisation) -> list:
     administrators)."""
     from accounts.models import User
 
-    for role in (Role.OFFICER, Role.ADMIN):
+    for roles in (OFFICER_ROLES, ADMIN_ROLES):
         users = list(
-            User.objects.filter(memberships__organisation=organisation, memberships__role=role, is_active=True)
+            User.objects.filter(memberships__organisation=organisation, memberships__role__in=roles, is_active=True)
             .order_by("username")
             .distinct()
         )

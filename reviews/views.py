@@ -17,8 +17,7 @@ from django.views import View
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDetailView, RegisterListView, Tab
 from aims.forms import apply_service_error
-from aims.permissions import can, role_of
-from aims.roles import Role
+from aims.permissions import administers, can, has_officer_rights, role_of
 from reviews import services
 from reviews.constants import TaskState
 from reviews.filtersets import NotificationFilterSet, ReviewTaskFilterSet
@@ -100,7 +99,7 @@ class MyReviewsView(TaskListMixin, RegisterListView):
         return (
             super()
             .scoped_queryset()
-            .for_member(self.request.user, include_officer_queue=role in (Role.OFFICER, Role.ADMIN))
+            .for_member(self.request.user, include_officer_queue=has_officer_rights(role) or administers(role))
         )
 
     def get(self, request, *args, **kwargs):

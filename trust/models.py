@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel, ReferencedModel
@@ -24,15 +25,15 @@ def certificate_upload_to(instance, filename: str) -> str:
 class TrustPage(OrganisationScopedModel):
     """The organisation's public trust page, one per organisation, at ``/trust/<slug>/`` once published."""
 
-    slug = models.SlugField(max_length=80, unique=True, help_text="The public address: /trust/<slug>/.")
-    published = models.BooleanField(default=False, help_text="Off: the public address answers 404.")
-    display_name = models.CharField(max_length=200, help_text="The name visitors see.")
+    slug = models.SlugField(max_length=80, unique=True, help_text=_("The public address: /trust/<slug>/."))
+    published = models.BooleanField(default=False, help_text=_("Off: the public address answers 404."))
+    display_name = models.CharField(max_length=200, help_text=_("The name visitors see."))
     introduction = models.TextField(blank=True)
     publish_introduction = models.BooleanField(default=False)
-    policy_summary = models.TextField("AI policy summary", blank=True)
+    policy_summary = models.TextField(_("AI policy summary"), blank=True)
     publish_policy_summary = models.BooleanField(default=False)
     contact_email = models.EmailField(blank=True)
-    contact_text = models.TextField("other contact details", blank=True)
+    contact_text = models.TextField(_("other contact details"), blank=True)
     publish_contact = models.BooleanField(default=False)
     certification_standard = models.CharField(max_length=100, blank=True, default="ISO/IEC 42001:2023")
     certification_body = models.CharField(max_length=200, blank=True)
@@ -44,7 +45,7 @@ class TrustPage(OrganisationScopedModel):
     publish_certification = models.BooleanField(default=False)
     publish_certificate_file = models.BooleanField(default=False)
     accept_concerns = models.BooleanField(
-        default=True, help_text="Show the form through which anyone can report a concern (Annex A.3.3)."
+        default=True, help_text=_("Show the form through which anyone can report a concern (Annex A.3.3).")
     )
     history = HistoricalRecords()
 
@@ -62,16 +63,18 @@ class PublishedSystem(OrganisationScopedModel):
     """What the trust page shows of one AI system (Annex A.8.2 information for users), field by field."""
 
     ai_system = models.OneToOneField("registry.AISystem", on_delete=models.CASCADE, related_name="trust_listing")
-    published = models.BooleanField(default=False, help_text="Off: the system is not on the page at all.")
-    publish_purpose = models.BooleanField("publish the intended purpose", default=False)
+    published = models.BooleanField(default=False, help_text=_("Off: the system is not on the page at all."))
+    publish_purpose = models.BooleanField(_("publish the intended purpose"), default=False)
     publish_intended_users = models.BooleanField(default=False)
     publish_human_oversight = models.BooleanField(default=False)
-    publish_eu_tier = models.BooleanField("publish the EU AI Act tier", default=False)
+    publish_eu_tier = models.BooleanField(_("publish the EU AI Act tier"), default=False)
     user_information = models.TextField(
-        "information for users",
+        _("information for users"),
         blank=True,
-        help_text="What people using or affected by the system need to know: what it does, its limits, how to "
-        "get a human decision, how to object.",
+        help_text=_(
+            "What people using or affected by the system need to know: what it does, its limits, how to "
+            "get a human decision, how to object."
+        ),
     )
     publish_user_information = models.BooleanField(default=False)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -98,27 +101,27 @@ class Concern(ReferencedModel):
     REFERENCE_PREFIX = "CON"
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        TRIAGED = "triaged", "Triaged"
-        CLOSED = "closed", "Closed"
+        NEW = "new", _("New")
+        TRIAGED = "triaged", _("Triaged")
+        CLOSED = "closed", _("Closed")
 
     class Channel(models.TextChoices):
-        PUBLIC = "public", "Public trust page"
-        PRODUCT = "product", "Inside the product"
+        PUBLIC = "public", _("Public trust page")
+        PRODUCT = "product", _("Inside the product")
 
     class TriagedInto(models.TextChoices):
-        INCIDENT = "incident", "Incident"
-        NONCONFORMITY = "nonconformity", "Nonconformity"
-        RISK = "risk", "Risk"
-        NONE = "none", "No further action"
+        INCIDENT = "incident", _("Incident")
+        NONCONFORMITY = "nonconformity", _("Nonconformity")
+        RISK = "risk", _("Risk")
+        NONE = "none", _("No further action")
 
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PUBLIC)
     ai_system = models.ForeignKey(
         "registry.AISystem", null=True, blank=True, on_delete=models.SET_NULL, related_name="concerns"
     )
-    system_description = models.CharField("which system (in the reporter's words)", max_length=200, blank=True)
+    system_description = models.CharField(_("which system (in the reporter's words)"), max_length=200, blank=True)
     what_happened = models.TextField()
-    occurred = models.CharField("when", max_length=100, blank=True)
+    occurred = models.CharField(_("when"), max_length=100, blank=True)
     anonymous = models.BooleanField(default=True)
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -134,7 +137,9 @@ class Concern(ReferencedModel):
     )
     risk = models.ForeignKey("risk.Risk", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reporter_message = models.TextField(
-        "message to the reporter", blank=True, help_text="Shown on the reporter's status page. Never internal detail."
+        _("message to the reporter"),
+        blank=True,
+        help_text=_("Shown on the reporter's status page. Never internal detail."),
     )
     submission_token = models.CharField(max_length=64, unique=True, editable=False)
     status_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

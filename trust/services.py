@@ -9,8 +9,9 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from aims.roles import Role
+from aims.permissions import OFFICER_ROLES
 from aims.services import ServiceError, create_record, save_with_history, update_record
 from controls.uploads import check_upload
 from trust.models import Concern, PublishedSystem, TrustPage
@@ -73,19 +74,19 @@ def trust_page_update(*, actor, page: TrustPage, data: dict, certificate=None) -
     if "slug" in values:
         values["slug"] = slugify(values["slug"])[:80]
         if not values["slug"]:
-            raise ServiceError("Choose an address made of letters, digits and hyphens.", field="slug")
+            raise ServiceError(_("Choose an address made of letters, digits and hyphens."), field="slug")
         if TrustPage.objects.filter(slug=values["slug"]).exclude(pk=page.pk).exists():
-            raise ServiceError("This address is taken; choose another.", field="slug")
+            raise ServiceError(_("This address is taken; choose another."), field="slug")
     start, end = (
         values.get("certificate_valid_from", page.certificate_valid_from),
         values.get("certificate_valid_until", page.certificate_valid_until),
     )
     if start and end and end < start:
-        raise ServiceError("The certificate cannot expire before it starts.", field="certificate_valid_until")
+        raise ServiceError(_("The certificate cannot expire before it starts."), field="certificate_valid_until")
     if certificate is not None:
         checked = check_upload(certificate)
         if checked.extension != "pdf":
-            raise ServiceError("Upload the certificate as a PDF.", field="certificate_file")
+            raise ServiceError(_("Upload the certificate as a PDF."), field="certificate_file")
         old = page.certificate_file.name if page.certificate_file else ""
         page.certificate_file.save("certificate.pdf", certificate, save=False)
         page.certificate_sha256 = checked.sha256
@@ -99,7 +100,7 @@ def trust_page_update(*, actor, page: TrustPage, data: dict, certificate=None) -
 def published_system_save(*, actor, organisation, ai_system, data: dict) -> PublishedSystem:
     """Choose what the trust page shows of one AI system (each field opt-in)."""
     if ai_system.organisation_id != organisation.pk:
-        raise ServiceError("Choose one of your AI systems.", field="ai_system")
+        raise ServiceError(_("Choose one of your AI systems."), field="ai_system")
     values = {k: data[k] for k in LISTING_FIELDS if k in data}
     listing = PublishedSystem.objects.filter(ai_system=ai_system).first()
     if listing is None:
@@ -132,17 +133,17 @@ def concern_submit(
     existing = Concern.objects.filter(submission_token=submission_key).first()
     if existing is not None:
         if existing.organisation_id != organisation.pk:
-            raise ServiceError("This form has already been used.")
+            raise ServiceError(_("This form has already been used."))
         return existing, None
     limit = settings.TRUST_CONCERN_MAX_LENGTH
     what = clean_text(data.get("what_happened", ""), limit + 1)
     if not what:
-        raise ServiceError("Tell us what happened.", field="what_happened")
+        raise ServiceError(_("Tell us what happened."), field="what_happened")
     if len(what) > limit:
-        raise ServiceError(f"Keep it under {limit} characters.", field="what_happened")
+        raise ServiceError(_("Keep it under %(limit)d characters.") % {"limit": limit}, field="what_happened")
     ai_system = data.get("ai_system")
     if ai_system is not None and ai_system.organisation_id != organisation.pk:
-        raise ServiceError("Choose a system from the list.", field="ai_system")
+        raise ServiceError(_("Choose a system from the list."), field="ai_system")
     anonymous = bool(data.get("anonymous"))
     status_token = secrets.token_urlsafe(32)
     concern = Concern(
@@ -182,7 +183,9 @@ def _notify_officers(concern_pk) -> None:
     concern = Concern.objects.select_related("organisation").get(pk=concern_pk)
     officers = [
         m.user
-        for m in Membership.objects.filter(organisation=concern.organisation, role=Role.OFFICER).select_related("user")
+        for m in Membership.objects.filter(organisation=concern.organisation, role__in=OFFICER_ROLES).select_related(
+            "user"
+        )
     ]
     path = reverse("trust:concern-detail", args=[concern.pk])
     for officer in officers:  # the bell in the navbar, beside the email
@@ -190,7 +193,7 @@ def _notify_officers(concern_pk) -> None:
             organisation=concern.organisation,
             recipient=officer,
             kind=NotificationKind.INFO,
-            title=f"Concern {concern.reference} reported",
+            title=_("Concern %(reference)s reported") % {"reference": concern.reference},
             url=path,
         )
     emails = sorted({officer.email for officer in officers if officer.email})
@@ -199,9 +202,12 @@ def _notify_officers(concern_pk) -> None:
     url = settings.SITE_URL.rstrip("/") + path
     try:
         send_mail(
-            f"[AIMS] Concern {concern.reference} reported in {concern.organisation.name}",
-            f"A concern about an AI system was reported ({concern.get_channel_display().lower()}).\n\n"
-            f"Reference: {concern.reference}\nTriage it: {url}\n",
+            _("[AIMS] Concern %(reference)s reported in %(organisation)s")
+            % {"reference": concern.reference, "organisation": concern.organisation.name},
+            _(
+                "A concern about an AI system was reported (%(channel)s).\n\nReference: %(reference)s\nTriage it: %(url)s\n"
+            )
+            % {"channel": concern.get_channel_display().lower(), "reference": concern.reference, "url": url},
             None,
             emails,
         )
@@ -224,9 +230,11 @@ def concern_triage(*, actor, concern: Concern, into: str, note: str = "") -> Con
 
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if concern.status != Concern.Status.NEW:
-        raise ServiceError(f"{concern.reference} has already been triaged.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s has already been triaged.") % {"reference": concern.reference}, conflict=True
+        )
     if into not in Concern.TriagedInto.values:
-        raise ServiceError("Choose what the concern becomes.", field="into")
+        raise ServiceError(_("Choose what the concern becomes."), field="into")
     title = f"Concern {concern.reference}" + (f" about {concern.ai_system.name}" if concern.ai_system else "")
     description = (
         f"Reported through the {concern.get_channel_display().lower()} on {concern.created_at:%Y-%m-%d}"
@@ -262,7 +270,7 @@ def concern_message_reporter(*, actor, concern: Concern, message: str, close: bo
     """Set the message the reporter reads on their status page (and, with an email address, receives)."""
     message = (message or "").strip()[:2000]
     if not message:
-        raise ServiceError("Write the message.", field="message")
+        raise ServiceError(_("Write the message."), field="message")
     concern.reporter_message = message
     if close:
         concern.status = Concern.Status.CLOSED
@@ -275,7 +283,11 @@ def concern_message_reporter(*, actor, concern: Concern, message: str, close: bo
         def send():
             try:
                 send_mail(
-                    f"Your concern {reference} to {name}", f"{message}\n\nReference: {reference}\n", None, [email]
+                    _("Your concern %(reference)s to %(organisation)s")
+                    % {"reference": reference, "organisation": name},
+                    _("%(message)s\n\nReference: %(reference)s\n") % {"message": message, "reference": reference},
+                    None,
+                    [email],
                 )
             except Exception:  # the message is saved and shown on the status page either way
                 logger.exception("Could not email the reporter of concern %s", reference)

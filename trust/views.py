@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -75,7 +76,7 @@ def public_certificate(request, slug):
 def _submit(request, page, *, channel, reporter=None):
     """Shared by the public form and the in-product form: ``(form to show again, None)`` or ``(None, response)``."""
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
-        return None, HttpResponse("The report is too large.", status=413, content_type="text/plain")
+        return None, HttpResponse(_("The report is too large."), status=413, content_type="text/plain")
     if channel == Concern.Channel.PUBLIC and not protection.allow_submission(request, page.organisation):
         return None, render(request, "trust/throttled.html", {"page": page}, status=429)
     form = forms.ConcernForm(
@@ -96,7 +97,7 @@ def _submit(request, page, *, channel, reporter=None):
         key = protection.check_form_token(form.cleaned_data["form_token"], page.organisation)
     except protection.TokenProblem:
         form.add_error(
-            None, "This form has expired or was sent too quickly. Please check your report and send it again."
+            None, _("This form has expired or was sent too quickly. Please check your report and send it again.")
         )
         form.data = form.data.copy()
         form.data["form_token"] = protection.form_token(page.organisation)
@@ -196,7 +197,7 @@ class TrustSettingsView(OrganisationViewMixin, TemplateView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, "Trust page saved.")
+                messages.success(request, _("Trust page saved."))
                 return redirect("trust:settings")
         return self.render_page(TrustPage.objects.get(pk=page.pk), form)
 
@@ -215,9 +216,9 @@ class ListingSaveView(OrganisationViewMixin, View):
             services.published_system_save(
                 actor=request.user, organisation=request.organisation, ai_system=system, data=form.cleaned_data
             )
-            messages.success(request, f"Listing of {system.name} saved.")
+            messages.success(request, _("Listing of %(name)s saved.") % {"name": system.name})
         else:
-            messages.error(request, "The listing could not be saved.")
+            messages.error(request, _("The listing could not be saved."))
         return redirect(reverse("trust:settings") + "#systems")
 
 
@@ -304,7 +305,7 @@ class ConcernDetailView(OrganisationViewMixin, TemplateView):
                 except ServiceError as exc:
                     apply_service_error(form, exc)
                 else:
-                    messages.success(request, f"{concern.reference} triaged.")
+                    messages.success(request, _("%(reference)s triaged.") % {"reference": concern.reference})
                     return redirect("trust:concern-detail", concern.pk)
             return self.render_page(concern, triage_form=form)
         form = forms.ReporterMessageForm(request.POST)
@@ -319,6 +320,6 @@ class ConcernDetailView(OrganisationViewMixin, TemplateView):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, "Message saved; the reporter sees it on their status page.")
+                messages.success(request, _("Message saved; the reporter sees it on their status page."))
                 return redirect("trust:concern-detail", concern.pk)
         return self.render_page(concern, message_form=form)

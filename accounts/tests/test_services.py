@@ -10,17 +10,22 @@ from aims.permissions import can, role_of
 from aims.roles import Role
 from aims.services import ServiceError
 
-NON_ADMIN_ROLES = [r.value for r in Role if r != Role.ADMIN]
+NON_ADMIN_ROLES = [r.value for r in Role if r not in (Role.ADMIN, Role.OWNER)]
 
 
 def _membership(user, organisation) -> Membership:
     return Membership.objects.get(user=user, organisation=organisation)
 
 
+def _only_the_admin_administers(org) -> None:
+    """The ``members`` fixture has an owner too; without it the administrator is the only one left."""
+    Membership.objects.filter(organisation=org, role=Role.OWNER).delete()
+
+
 # --- Organisations -------------------------------------------------------------------------------------
 
 
-def test_organisation_create_makes_the_creator_admin(db):
+def test_organisation_create_makes_the_creator_owner(db):
     creator = UserFactory(username="founder")
 
     organisation = services.organisation_create(name="Initech Labs", creator=creator)
@@ -28,12 +33,12 @@ def test_organisation_create_makes_the_creator_admin(db):
     assert organisation.slug == "initech-labs"
     assert organisation.time_zone == "UTC"
     membership = _membership(creator, organisation)
-    assert membership.role == Role.ADMIN
+    assert membership.role == Role.OWNER
     assert can(creator, "manage", Membership, organisation)
     assert organisation.history.first().history_user == creator
     assert organisation.history.first().history_change_reason == "Organisation created"
     assert membership.history.first().history_user == creator
-    assert membership.history.first().history_change_reason == "Creator becomes administrator"
+    assert membership.history.first().history_change_reason == "Creator becomes owner"
 
 
 def test_organisation_create_without_creator(db):
@@ -200,6 +205,7 @@ def test_membership_change_role_in_another_organisation_is_refused(members, org,
 
 
 def test_last_admin_cannot_be_demoted(members, org):
+    _only_the_admin_administers(org)
     own = _membership(members["admin"], org)
 
     with pytest.raises(ServiceError) as info:
@@ -221,6 +227,7 @@ def test_admin_may_be_set_to_admin_again(members, org):
 
 
 def test_admin_in_another_organisation_does_not_count(members, org, other_org):
+    _only_the_admin_administers(org)
     # An administrator of Globex does not keep Acme administered.
     MembershipFactory(user=UserFactory(username="globex-admin"), organisation=other_org, role=Role.ADMIN)
 
@@ -275,6 +282,7 @@ def test_membership_remove_revokes_tokens_only_in_that_organisation(members, org
 
 
 def test_last_admin_cannot_be_removed(members, org):
+    _only_the_admin_administers(org)
     own = _membership(members["admin"], org)
 
     with pytest.raises(ServiceError) as info:
@@ -468,3 +476,47 @@ def test_service_error_detail_shapes():
     assert ServiceError("plain").as_detail() == {"non_field_errors": ["plain"]}
     assert ServiceError("on a field", field="role").as_detail() == {"role": ["on a field"]}
     assert ServiceError("state", conflict=True).conflict is True
+
+
+# --- Owners (administrator and officer in one) ------------------------------------------------------------
+
+
+def test_an_administrator_cannot_make_themselves_or_anyone_an_owner(members, org):
+    own = _membership(members["admin"], org)
+    viewer = _membership(members["viewer"], org)
+    for membership in (own, viewer):
+        with pytest.raises(services.PermissionDenied):
+            services.membership_change_role(actor=members["admin"], membership=membership, role=Role.OWNER)
+    with pytest.raises(services.PermissionDenied):
+        services.membership_add(actor=members["admin"], organisation=org, user=UserFactory(), role=Role.OWNER)
+    with pytest.raises(services.PermissionDenied):
+        services.membership_remove(actor=members["admin"], membership=_membership(members["owner"], org))
+    assert _membership(members["admin"], org).role == Role.ADMIN
+    assert Membership.objects.filter(organisation=org, role=Role.OWNER).count() == 1
+
+
+def test_an_owner_makes_another_owner_and_may_then_step_down(members, org):
+    viewer = _membership(members["viewer"], org)
+    services.membership_change_role(actor=members["owner"], membership=viewer, role=Role.OWNER)
+    assert can(members["viewer"], "manage", Membership, org)
+    own = _membership(members["owner"], org)
+    services.membership_change_role(actor=members["owner"], membership=own, role=Role.OFFICER)
+    own.refresh_from_db()
+    assert own.role == Role.OFFICER
+
+
+def test_the_last_owner_or_administrator_stays(members, org):
+    Membership.objects.filter(organisation=org, role=Role.ADMIN).delete()
+    own = _membership(members["owner"], org)
+    with pytest.raises(ServiceError) as info:
+        services.membership_change_role(actor=members["owner"], membership=own, role=Role.OFFICER)
+    assert info.value.conflict is True
+    with pytest.raises(ServiceError):
+        services.membership_remove(actor=members["owner"], membership=own)
+    own.refresh_from_db()
+    assert own.role == Role.OWNER
+    # Handing the organisation to an administrator keeps someone who manages it: then the owner may go.
+    services.membership_change_role(
+        actor=members["owner"], membership=_membership(members["viewer"], org), role=Role.ADMIN
+    )
+    services.membership_change_role(actor=members["owner"], membership=own, role=Role.OFFICER)

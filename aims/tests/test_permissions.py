@@ -10,6 +10,7 @@ V, A, C, D, P, E, M = "view", "add", "change", "delete", "approve", "export", "m
 
 DOMAIN_MATRIX = {
     #              view  add    change delete approve export manage
+    "owner": (True, True, True, True, True, True, True),  # administrator and officer in one
     "admin": (True, False, False, False, False, True, True),
     "officer": (True, True, True, True, True, True, False),
     "contributor": (True, True, True, True, False, False, False),  # model-level: may change what they own
@@ -54,8 +55,8 @@ def test_contributor_changes_only_what_they_own(action, members, org):
 
 
 @pytest.mark.parametrize("role", list(DOMAIN_MATRIX))
-def test_only_admin_manages_members(role, members, org):
-    assert can(members[role], "manage", Membership, org) is (role == "admin")
+def test_only_admin_and_owner_manage_members(role, members, org):
+    assert can(members[role], "manage", Membership, org) is (role in ("admin", "owner"))
     assert can(members[role], "view", Membership, org)
 
 
@@ -94,3 +95,39 @@ def test_auditor_writes_audit_records_only(members, org):
     assert can(auditor, "change", AuditRecord(org), org)
     assert not can(auditor, "approve", AuditRecord(org), org)
     assert not can(auditor, "change", FakeRecord(org), org)
+
+
+def test_the_domain_matrix_covers_every_role():
+    from aims.roles import Role
+
+    assert set(DOMAIN_MATRIX) == set(Role.values)
+
+
+@pytest.mark.parametrize(
+    ("actor", "current", "new", "allowed"),
+    [
+        ("owner", "viewer", "owner", True),
+        ("owner", "owner", "admin", True),
+        ("admin", "viewer", "officer", True),
+        ("admin", "viewer", "admin", True),
+        # An administrator cannot take (or hand out) the officer's rights through the owner role.
+        ("admin", "viewer", "owner", False),
+        ("admin", "admin", "owner", False),
+        ("admin", "owner", "viewer", False),
+        ("admin", "owner", None, False),
+        ("officer", "viewer", "contributor", False),
+    ],
+)
+def test_only_an_owner_makes_or_unmakes_owners(actor, current, new, allowed, members, org):
+    from aims.permissions import may_assign_role
+
+    assert may_assign_role(members[actor], org, current=current, new=new) is allowed
+
+
+def test_admin_and_officer_helpers_agree_with_the_roles():
+    from aims.permissions import administers, has_officer_rights
+    from aims.roles import Role
+
+    assert {r for r in Role.values if administers(r)} == {"owner", "admin"}
+    assert {r for r in Role.values if has_officer_rights(r)} == {"owner", "officer"}
+    assert not administers(None) and not has_officer_rights(None)

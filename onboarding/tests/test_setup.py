@@ -16,14 +16,14 @@ from registry.models import AISystem, InterestedParty, ScopeStatement
 from registry.tests.factories import AISystemFactory
 
 
-def test_signed_in_user_creates_an_organisation_and_becomes_its_administrator(client_for, make_member, org):
+def test_signed_in_user_creates_an_organisation_and_becomes_its_owner(client_for, make_member, org):
     user = make_member(org, Role.VIEWER, username="founder")
     client = client_for(user)
     response = client.post(reverse("onboarding:organisation-new"), {"name": "Fresh Start AI", "time_zone": "UTC"})
     assert response.status_code == 302 and response["Location"] == reverse("onboarding:setup")
     created = Organisation.objects.get(slug="fresh-start-ai")
-    assert Membership.objects.get(organisation=created, user=user).role == Role.ADMIN
-    # The new organisation is now the current one: its setup opens for its administrator.
+    assert Membership.objects.get(organisation=created, user=user).role == Role.OWNER
+    # The new organisation is now the current one: its setup opens for its owner.
     page = client.get(reverse("onboarding:setup"))
     assert page.status_code == 200 and page.context["current_organisation"] == created
 
@@ -41,7 +41,7 @@ def test_only_a_site_administrator_creates_an_organisation_for_someone_else(db, 
 
     boss = UserFactory(username="root", is_superuser=True, is_staff=True)
     organisation = services.organisation_sign_up(actor=boss, name="Client Co", administrator=officer)
-    assert Membership.objects.get(organisation=organisation, user=officer).role == Role.ADMIN
+    assert Membership.objects.get(organisation=organisation, user=officer).role == Role.OWNER
     assert not Membership.objects.filter(organisation=organisation, user=boss).exists()
     from aims.services import ServiceError
 
