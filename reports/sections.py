@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy, ngettext
 
+from audits.builtin_kpis import catalogue_text
 from reports.asof import links, snapshot
 
 CHANGE_PERIOD_DAYS = 365
@@ -232,6 +233,8 @@ def gather_objectives(ctx: PackContext) -> dict:
     ):
         points[snap[0]].append((snap[1], snap[2]))
     for kpi in kpis:
+        # Historical rows: the built-in KPI names are translated here (the model's property is not on them).
+        kpi.display_name = catalogue_text(kpi.name)
         series = points.get(kpi.id, [])
         kpi.latest = series[-1][1] if series else None
         kpi.chart = trend_chart_svg(

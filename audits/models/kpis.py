@@ -76,7 +76,7 @@ class KPI(OwnedMixin, ReferencedModel):
         indexes = [models.Index(fields=["organisation", "is_active"])]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.name}"
+        return f"{self.reference} {self.display_name}"
 
     @property
     def display_name(self) -> str:
