@@ -157,8 +157,8 @@ def trend_chart_svg(
         len(points),
     ) % {
         "count": len(points),
-        "first_day": date_format(first_day, "j M Y"),
-        "last_day": date_format(last_day, "j M Y"),
+        "first_day": date_format(first_day, _("j M Y")),
+        "last_day": date_format(last_day, _("j M Y")),
         "first": fmt(points[0][1], unit),
         "latest": fmt(latest, unit),
     }
