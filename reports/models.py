@@ -92,9 +92,9 @@ class ReportJob(ReferencedModel):
     @property
     def title(self) -> str:
         if self.kind == JobKind.DOSSIER:
-            system = self.ai_system.reference if self.ai_system_id else "a deleted system"
-            return f"Dossier of {system} as of {self.as_of:%Y-%m-%d}"
-        return f"Evidence pack as of {self.as_of:%Y-%m-%d}"
+            system = self.ai_system.reference if self.ai_system_id else _("a deleted system")
+            return _("Dossier of %(system)s as of %(date)s") % {"system": system, "date": f"{self.as_of:%Y-%m-%d}"}
+        return _("Evidence pack as of %(date)s") % {"date": f"{self.as_of:%Y-%m-%d}"}
 
     @property
     def is_finished(self) -> bool:

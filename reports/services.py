@@ -77,13 +77,13 @@ def _check_rate(organisation) -> None:
     jobs = ReportJob.objects.filter(organisation=organisation)
     if jobs.filter(created_at__gte=since).count() >= settings.REPORTS_MAX_PER_HOUR:
         raise RateLimited(
-            f"This organisation has requested {settings.REPORTS_MAX_PER_HOUR} packs in the last hour, the most "
-            "allowed. Try again later."
+            _("This organisation has requested %(count)s packs in the last hour, the most allowed. Try again later.")
+            % {"count": settings.REPORTS_MAX_PER_HOUR}
         )
     if jobs.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).count() >= settings.REPORTS_MAX_ACTIVE:
         raise RateLimited(
-            f"{settings.REPORTS_MAX_ACTIVE} packs are already being built for this organisation. Wait for one to "
-            "finish."
+            _("%(count)s packs are already being built for this organisation. Wait for one to finish.")
+            % {"count": settings.REPORTS_MAX_ACTIVE}
         )
 
 
