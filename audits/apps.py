@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditsConfig(AppConfig):
     name = "audits"
-    verbose_name = "Performance evaluation and improvement"
+    verbose_name = _("Performance evaluation and improvement")
 
     def ready(self):
         from aims.crud import Tab, register_tab
@@ -17,13 +18,13 @@ class AuditsConfig(AppConfig):
 
         register_tab(
             "registry.aisystem",
-            Tab("audits", "Incidents and audits", "audits/tabs/aisystem_audits.html"),
+            Tab("audits", _("Incidents and audits"), "audits/tabs/aisystem_audits.html"),
             system_audits_tab,
             order=60,
         )
         register_tab(
             "governance.objective",
-            Tab("kpis", "KPIs", "audits/tabs/objective_kpis.html"),
+            Tab("kpis", _("KPIs"), "audits/tabs/objective_kpis.html"),
             objective_kpis_tab,
             order=60,
         )
@@ -33,12 +34,12 @@ class AuditsConfig(AppConfig):
         register_seeder(seed_audits, order=60)
         register_audit_holders()
 
-        register_nav("audits", NavLink("Audit programme", "audits:programme-list", "calendar3"))
-        register_nav("audits", NavLink("Audits", "audits:audit-list", "clipboard-check"))
-        register_nav("audits", NavLink("Findings", "audits:finding-list", "search"))
-        register_nav("audits", NavLink("Nonconformities", "audits:nonconformity-list", "exclamation-octagon"))
-        register_nav("audits", NavLink("Corrective actions", "audits:correctiveaction-list", "wrench-adjustable"))
-        register_nav("audits", NavLink("AI incidents", "audits:incident-list", "lightning"))
-        register_nav("reviews", NavLink("Management reviews", "audits:review-list", "people-fill"))
-        register_nav("reviews", NavLink("Review actions", "audits:reviewaction-list", "list-check"))
-        register_nav("reviews", NavLink("KPIs", "audits:kpi-list", "graph-up"))
+        register_nav("audits", NavLink(_("Audit programme"), "audits:programme-list", "calendar3"))
+        register_nav("audits", NavLink(_("Audits"), "audits:audit-list", "clipboard-check"))
+        register_nav("audits", NavLink(_("Findings"), "audits:finding-list", "search"))
+        register_nav("audits", NavLink(_("Nonconformities"), "audits:nonconformity-list", "exclamation-octagon"))
+        register_nav("audits", NavLink(_("Corrective actions"), "audits:correctiveaction-list", "wrench-adjustable"))
+        register_nav("audits", NavLink(_("AI incidents"), "audits:incident-list", "lightning"))
+        register_nav("reviews", NavLink(_("Management reviews"), "audits:review-list", "people-fill"))
+        register_nav("reviews", NavLink(_("Review actions"), "audits:reviewaction-list", "list-check"))
+        register_nav("reviews", NavLink(_("KPIs"), "audits:kpi-list", "graph-up"))

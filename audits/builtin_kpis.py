@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from audits.constants import SEVERITY_ORDER, KPIDirection
 from audits.deadlines import organisation_zone
@@ -218,8 +219,10 @@ BUILTINS: dict[str, Builtin] = {
     for b in [
         Builtin(
             "systems_risk_assessed",
-            "AI systems with a current risk assessment",
-            "Share of in-scope AI systems (not retired) covered by a risk assessment completed in the last 12 months.",
+            gettext_noop("AI systems with a current risk assessment"),
+            gettext_noop(
+                "Share of in-scope AI systems (not retired) covered by a risk assessment completed in the last 12 months."
+            ),
             "%",
             _HIGHER,
             systems_risk_assessed,
@@ -229,8 +232,8 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "systems_impact_approved",
-            "AI systems with an approved impact assessment",
-            "Share of in-scope AI systems (not retired) with an approved AI system impact assessment.",
+            gettext_noop("AI systems with an approved impact assessment"),
+            gettext_noop("Share of in-scope AI systems (not retired) with an approved AI system impact assessment."),
             "%",
             _HIGHER,
             systems_impact_approved,
@@ -240,9 +243,9 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "open_high_critical_risks",
-            "Open high and critical risks",
-            "Open risks whose current level (residual once scored) is high or critical.",
-            "risks",
+            gettext_noop("Open high and critical risks"),
+            gettext_noop("Open risks whose current level (residual once scored) is high or critical."),
+            gettext_noop("risks"),
             _LOWER,
             open_high_critical_risks,
             D(0),
@@ -251,8 +254,10 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "annex_a_implemented",
-            "Applicable Annex A controls implemented",
-            "Share of the Annex A controls the SoA declares applicable whose implementing controls are all in place.",
+            gettext_noop("Applicable Annex A controls implemented"),
+            gettext_noop(
+                "Share of the Annex A controls the SoA declares applicable whose implementing controls are all in place."
+            ),
             "%",
             _HIGHER,
             annex_a_implemented,
@@ -262,9 +267,9 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "evidence_expired",
-            "Expired evidence",
-            "Evidence records past their expiry date.",
-            "records",
+            gettext_noop("Expired evidence"),
+            gettext_noop("Evidence records past their expiry date."),
+            gettext_noop("records"),
             _LOWER,
             evidence_expired,
             D(0),
@@ -273,9 +278,9 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "overdue_corrective_actions",
-            "Overdue corrective actions",
-            "Corrective actions still open after their due date.",
-            "actions",
+            gettext_noop("Overdue corrective actions"),
+            gettext_noop("Corrective actions still open after their due date."),
+            gettext_noop("actions"),
             _LOWER,
             overdue_corrective_actions,
             D(0),
@@ -284,9 +289,9 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "mean_days_to_close_nc",
-            "Mean days to close a nonconformity",
-            "Mean days from detection to closure of the nonconformities closed in the last 12 months.",
-            "days",
+            gettext_noop("Mean days to close a nonconformity"),
+            gettext_noop("Mean days from detection to closure of the nonconformities closed in the last 12 months."),
+            gettext_noop("days"),
             _LOWER,
             mean_days_to_close_nc,
             D(90),
@@ -295,9 +300,9 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "incidents_this_month",
-            "AI incidents this month",
-            "AI incidents detected in the current calendar month, by severity.",
-            "incidents",
+            gettext_noop("AI incidents this month"),
+            gettext_noop("AI incidents detected in the current calendar month, by severity."),
+            gettext_noop("incidents"),
             _LOWER,
             incidents_this_month,
             D(2),
@@ -306,8 +311,10 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "training_compliance",
-            "Training compliance",
-            "Share of the competences required by the AIMS roles members hold that are backed by valid training.",
+            gettext_noop("Training compliance"),
+            gettext_noop(
+                "Share of the competences required by the AIMS roles members hold that are backed by valid training."
+            ),
             "%",
             _HIGHER,
             training_compliance,
@@ -317,8 +324,8 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "policy_acknowledgement",
-            "Policy acknowledgement",
-            "Share of the acknowledgements owed for approved policies that members have given.",
+            gettext_noop("Policy acknowledgement"),
+            gettext_noop("Share of the acknowledgements owed for approved policies that members have given."),
             "%",
             _HIGHER,
             policy_acknowledgement,
@@ -330,9 +337,22 @@ BUILTINS: dict[str, Builtin] = {
 }
 
 
+# The catalogue's English texts, kept as they are in the KPIs added from it (they are shared data; a member may
+# rename them), and shown translated wherever they are still the catalogue's own.
+_CATALOGUE_TEXTS = frozenset(text for b in BUILTINS.values() for text in (b.name, b.definition, b.unit))
+
+
+def catalogue_text(text):
+    """``text`` in the active language when it is a built-in KPI's name, definition or unit; else as given (a
+    custom KPI's name is the organisation's data)."""
+    if isinstance(text, str) and text in _CATALOGUE_TEXTS:
+        return gettext(text)
+    return text
+
+
 def builtin_choices() -> list[tuple[str, str]]:
-    """The built-in computations as form and API choices."""
-    return [(b.key, b.name) for b in BUILTINS.values()]
+    """The built-in computations as form and API choices (names translated when the form renders)."""
+    return [(b.key, gettext_lazy(b.name)) for b in BUILTINS.values()]
 
 
 def compute(key: str, organisation, today: dt.date | None = None) -> Measure:

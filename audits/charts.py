@@ -13,7 +13,10 @@ import math
 from decimal import Decimal
 from html import escape
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from audits.constants import KPIDirection
 
@@ -22,7 +25,7 @@ MUTED = "#495057"
 LINE = "#1d3557"
 TARGET = "#0f5132"
 BANDS = {"green": "#d1e7dd", "amber": "#fff3cd", "red": "#f8d7da"}
-BAND_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
+BAND_LABELS = {"green": gettext_lazy("Green"), "amber": gettext_lazy("Amber"), "red": gettext_lazy("Red")}
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 
 
@@ -45,9 +48,22 @@ def fmt(value, unit: str = "") -> str:
         return text
     if unit == "%":
         return f"{text} %"
-    if number == 1 and unit.endswith("s") and len(unit) > 2:
+    one = number == 1
+    if unit in _UNIT_WORDS:
+        return f"{text} {_UNIT_WORDS[unit](1 if one else 2)}"
+    if one and unit.endswith("s") and len(unit) > 2:
         unit = unit[:-1]  # 1 day, 1 risk, 1 action
     return f"{text} {unit}"
+
+
+# The units of the built-in KPIs, in the active language and number (a custom unit is shown as entered).
+_UNIT_WORDS = {
+    "days": lambda n: ngettext("day", "days", n),
+    "risks": lambda n: ngettext("risk", "risks", n),
+    "records": lambda n: ngettext("record", "records", n),
+    "actions": lambda n: ngettext("action", "actions", n),
+    "incidents": lambda n: ngettext("incident", "incidents", n),
+}
 
 
 def _nice_step(span: float) -> float:
@@ -101,24 +117,25 @@ def trend_chart_svg(
     target=None,
     amber=None,
     red=None,
-    title: str = "Trend",
+    title: str = "",
     id_prefix: str = "trend",
     width: int = 680,
     height: int = 260,
 ) -> SafeString:
     """A line chart of ``points`` (date, value), oldest first."""
     uid = _a(id_prefix)
+    title = title or _("Trend")
     left, right, top, bottom = 56, 16, 14, 46
     plot_w, plot_h = width - left - right, height - top - bottom
-    values = [float(v) for _, v in points]
+    values = [float(v) for _day, v in points]
     extras = [float(x) for x in (target, amber, red) if x is not None]
     if not values:
-        desc = "No values yet."
+        desc = escape(_("No values yet."))
         return mark_safe(  # noqa: S308 — escaped  # nosec B308 B703
             f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-trend" viewBox="0 0 {width} 60" width="{width}" '
             f'height="60" role="img" aria-labelledby="{uid}-title {uid}-desc" font-family="{FONT}">'
             f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{desc}</desc>'
-            f'<text x="12" y="34" font-size="13" fill="{MUTED}">No values recorded yet.</text></svg>'
+            f'<text x="12" y="34" font-size="13" fill="{MUTED}">{escape(_("No values recorded yet."))}</text></svg>'
         )
     low, high = _bounds(values, extras, unit)
 
@@ -134,12 +151,20 @@ def trend_chart_svg(
         return left + (day - first_day).days / span_days * plot_w
 
     latest = points[-1][1]
-    desc = (
-        f"{len(points)} value{'s' if len(points) != 1 else ''} from {first_day:%d %b %Y} to {last_day:%d %b %Y}; "
-        f"first {fmt(points[0][1], unit)}, latest {fmt(latest, unit)}"
-    )
+    desc = ngettext(
+        "%(count)s value from %(first_day)s to %(last_day)s; first %(first)s, latest %(latest)s",
+        "%(count)s values from %(first_day)s to %(last_day)s; first %(first)s, latest %(latest)s",
+        len(points),
+    ) % {
+        "count": len(points),
+        "first_day": date_format(first_day, _("j M Y")),
+        "last_day": date_format(last_day, _("j M Y")),
+        "first": fmt(points[0][1], unit),
+        "latest": fmt(latest, unit),
+    }
     if target is not None:
-        desc += f"; target {fmt(target, unit)} ({'higher' if direction != KPIDirection.LOWER else 'lower'} is better)"
+        better = _("higher is better") if direction != KPIDirection.LOWER else _("lower is better")
+        desc += "; " + _("target %(value)s (%(better)s)") % {"value": fmt(target, unit), "better": better}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-trend" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="group" aria-labelledby="{uid}-title {uid}-desc" font-family="{FONT}" '
@@ -181,14 +206,14 @@ def trend_chart_svg(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{TARGET}" stroke-width="1.5" '
             f'stroke-dasharray="6 4" data-target="{_a(target)}"/>'
             f'<text x="{left + plot_w - 4}" y="{ty - 4:.1f}" text-anchor="end" font-size="10" font-weight="600" '
-            f'fill="{TARGET}">Target {escape(fmt(target, unit))}</text>'
+            f'fill="{TARGET}">{escape(_("Target %(value)s") % {"value": fmt(target, unit)})}</text>'
         )
     # X labels: at most eight, evenly picked.
     every = max(1, round(len(points) / 8))
-    for index, (day, _) in enumerate(points):
+    for index, (day, _value) in enumerate(points):
         if index % every and index != len(points) - 1:
             continue
-        label = day.strftime("%b %y") if span_days > 60 else day.strftime("%d %b")
+        label = date_format(day, "M y") if span_days > 60 else date_format(day, "j M")
         parts.append(
             f'<text x="{x(day):.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="10" fill="{MUTED}">'
             f"{escape(label)}</text>"
@@ -200,7 +225,7 @@ def trend_chart_svg(
             f'<polyline points="{coords}" fill="none" stroke="{LINE}" stroke-width="2" stroke-linejoin="round"/>'
         )
     for day, value in points:
-        label = f"{day:%d %B %Y}: {fmt(value, unit)}"
+        label = f"{date_format(day, 'j F Y')}: {fmt(value, unit)}"
         parts.append(
             f'<circle cx="{x(day):.1f}" cy="{y(float(value)):.1f}" r="3.5" fill="#ffffff" stroke="{LINE}" '
             f'stroke-width="2" role="img" aria-label="{_a(label)}" class="kpi-point"><title>{escape(label)}</title></circle>'
@@ -209,7 +234,7 @@ def trend_chart_svg(
     legend_y = height - 14
     lx = left
     for band in ("green", "amber", "red"):
-        if any(b == band for b, _, _ in _band_edges(direction, target, amber, red)):
+        if any(b == band for b, _low, _high in _band_edges(direction, target, amber, red)):
             parts.append(
                 f'<rect x="{lx}" y="{legend_y - 9}" width="12" height="10" fill="{BANDS[band]}" stroke="{MUTED}" '
                 f'stroke-width="0.5"/><text x="{lx + 16}" y="{legend_y}" font-size="10" fill="{TEXT}">'
@@ -224,7 +249,7 @@ def sparkline_svg(values: list, *, label: str = "", width: int = 110, height: in
     """A small line of the last values (no axes), with its values in the accessible name."""
     numbers = [float(v) for v in values if v not in (None, "")]
     name = f"{label}: " if label else ""
-    name += ", ".join(fmt(v) for v in values if v not in (None, "")) or "no values"
+    name += ", ".join(fmt(v) for v in values if v not in (None, "")) or _("no values")
     if len(numbers) < 2:
         return mark_safe(  # noqa: S308 — escaped  # nosec B308 B703
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '

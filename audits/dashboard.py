@@ -2,6 +2,7 @@
 own for others), and open incidents with their reporting deadlines."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audits.constants import RAG
 from audits.deadlines import clock_for
@@ -20,7 +21,7 @@ def kpi_panel(request):
     rank = {RAG.RED: 0, RAG.AMBER: 1}
     off.sort(key=lambda k: (rank.get(k.rag, 2), k.reference))
     return {
-        "title": "KPIs off target",
+        "title": _("KPIs off target"),
         "template": "audits/panels/kpis.html",
         "context": {"off": off, "total": len(kpis), "measured": sum(1 for k in kpis if k.last_value is not None)},
     }
@@ -32,7 +33,7 @@ def improvement_panel(request):
     if summary is None:
         return None
     return {
-        "title": "Nonconformities and corrective actions",
+        "title": _("Nonconformities and corrective actions"),
         "template": "audits/panels/improvement.html",
         "context": summary,
     }
@@ -51,7 +52,7 @@ def incident_panel(request):
     rows = [{"incident": i, "clock": clock_for(i, organisation, now)} for i in open_incidents]
     running = [r for r in rows if r["clock"] is not None]
     return {
-        "title": "Open AI incidents",
+        "title": _("Open AI incidents"),
         "template": "audits/panels/incidents.html",
         "context": {"rows": rows[:5], "open_total": incidents.open().count(), "running": running},
     }

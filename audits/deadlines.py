@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audits.constants import REPORTING_DAYS
 
@@ -75,13 +77,15 @@ class Clock:
         minutes = rest // 60
         parts = []
         if days:
-            parts.append(f"{days} day{'s' if days != 1 else ''}")
+            parts.append(ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
         if hours:
-            parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+            parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
         if not days and not hours:
-            parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+            parts.append(ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
         span = " ".join(parts)
-        return f"overdue by {span}" if self.overdue else f"{span} left"
+        if self.overdue:
+            return _("overdue by %(span)s") % {"span": span}
+        return _("%(span)s left") % {"span": span}
 
     @property
     def urgency(self) -> str:

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
 from aims.filters import OrganisationFilterSet, YesNoFilter
@@ -74,9 +75,9 @@ class AuditFilterSet(OrganisationFilterSet):
     search_fields = ("reference", "title", "scope", "units")
     status = choice_filter(AuditStatus.choices)
     programme = django_filters.ModelChoiceFilter(queryset=_programmes)
-    lead_auditor = django_filters.ModelChoiceFilter(queryset=_members, label="Lead auditor")
+    lead_auditor = django_filters.ModelChoiceFilter(queryset=_members, label=gettext_lazy("Lead auditor"))
     system = SystemChoiceFilter(field_name="ai_systems", distinct=True)
-    open = YesNoFilter(method="filter_open", label="Open")
+    open = YesNoFilter(method="filter_open", label=gettext_lazy("Open"))
 
     class Meta:
         model = Audit
@@ -105,7 +106,7 @@ class NonconformityFilterSet(OrganisationFilterSet):
     grade = choice_filter(Grade.choices)
     source = choice_filter(NCSource.choices)
     owner = django_filters.ModelChoiceFilter(queryset=_members)
-    open = YesNoFilter(method="filter_open", label="Open")
+    open = YesNoFilter(method="filter_open", label=gettext_lazy("Open"))
 
     class Meta:
         model = Nonconformity
@@ -124,8 +125,8 @@ class _ActionFilterSet(OrganisationFilterSet):
     search_fields = ("reference", "title")
     status = choice_filter(ActionStatus.choices)
     owner = django_filters.ModelChoiceFilter(queryset=_members)
-    overdue = YesNoFilter(method="filter_overdue", label="Overdue")
-    mine = YesNoFilter(method="filter_mine", label="Mine")
+    overdue = YesNoFilter(method="filter_overdue", label=gettext_lazy("Overdue"))
+    mine = YesNoFilter(method="filter_mine", label=gettext_lazy("Mine"))
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -141,7 +142,7 @@ class _ActionFilterSet(OrganisationFilterSet):
 
 
 class CorrectiveActionFilterSet(_ActionFilterSet):
-    nonconformity = django_filters.UUIDFilter(field_name="nonconformity_id", label="Nonconformity")
+    nonconformity = django_filters.UUIDFilter(field_name="nonconformity_id", label=gettext_lazy("Nonconformity"))
 
     class Meta:
         model = CorrectiveAction
@@ -156,9 +157,9 @@ class ReviewActionFilterSet(_ActionFilterSet):
 
 class KPIFilterSet(OrganisationFilterSet):
     search_fields = ("reference", "name", "definition")
-    kind = choice_filter(KPIKind.choices, label="Measured")
+    kind = choice_filter(KPIKind.choices, label=gettext_lazy("Measured"))
     owner = django_filters.ModelChoiceFilter(queryset=_members)
-    is_active = YesNoFilter(label="Active")
+    is_active = YesNoFilter(label=gettext_lazy("Active"))
 
     class Meta:
         model = KPI
@@ -179,9 +180,9 @@ class IncidentFilterSet(OrganisationFilterSet):
     status = choice_filter(IncidentStatus.choices)
     severity = choice_filter(IncidentSeverity.choices)
     system = SystemChoiceFilter(field_name="ai_systems", distinct=True)
-    serious = YesNoFilter(label="Serious")
-    open = YesNoFilter(method="filter_open", label="Open")
-    clock_running = YesNoFilter(method="filter_clock", label="Reporting clock running")
+    serious = YesNoFilter(label=gettext_lazy("Serious"))
+    open = YesNoFilter(method="filter_open", label=gettext_lazy("Open"))
+    clock_running = YesNoFilter(method="filter_clock", label=gettext_lazy("Reporting clock running"))
 
     class Meta:
         model = Incident

@@ -3,6 +3,7 @@ and check input; the services apply the rules."""
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from aims.forms import OrganisationModelForm
 from audits.constants import ChecklistResult, Effectiveness
@@ -11,6 +12,29 @@ from controls.models import Evidence, Requirement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+# Labels of model fields that have no verbose name of their own (adding one would need a migration).
+FIELD_LABELS = {
+    "reference": _("Reference"),
+    "title": _("Title"),
+    "owner": _("Owner"),
+    "programme": _("Programme"),
+    "importance": _("Importance"),
+    "planned_start": _("Planned start"),
+    "planned_end": _("Planned end"),
+    "kind": _("Kind"),
+    "requirement": _("Requirement"),
+    "description": _("Description"),
+    "raised_on": _("Raised on"),
+    "source": _("Source"),
+    "grade": _("Grade"),
+    "risk": _("Risk"),
+    "detected_on": _("Detected on"),
+    "immediate_correction": _("Immediate correction"),
+    "due_date": _("Due date"),
+    "status": _("Status"),
+}
 
 
 def rows(n: int) -> forms.Textarea:
@@ -65,13 +89,14 @@ def evidence_field(organisation, **kwargs):
 
 class ProgrammeForm(OrganisationModelForm):
     fieldsets = [
-        ("Programme", ["reference", "title", "period_start", "period_end", "owner"]),
-        ("Plan", ["objectives", "planning_basis"]),
+        (_("Programme"), ["reference", "title", "period_start", "period_end", "owner"]),
+        (_("Plan"), ["objectives", "planning_basis"]),
     ]
 
     class Meta:
         model = AuditProgramme
         fields = ["reference", "title", "period_start", "period_end", "owner", "objectives", "planning_basis"]
+        labels = FIELD_LABELS
         widgets = {"period_start": DATE, "period_end": DATE, "objectives": rows(3), "planning_basis": rows(3)}
 
 
@@ -79,16 +104,16 @@ class AuditForm(OrganisationModelForm):
     criteria = RequirementMultipleChoiceField(
         queryset=Requirement.objects.none(),
         required=False,
-        label="Audit criteria",
-        help_text="Requirements of any framework; the checklist has one line for each. Hold Ctrl to choose several.",
+        label=_("Audit criteria"),
+        help_text=_("Requirements of any framework; the checklist has one line for each. Hold Ctrl to choose several."),
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
 
     fieldsets = [
-        ("Audit", ["reference", "programme", "title", "importance", "frequency_months", "planning_rationale"]),
-        ("Dates and team", ["planned_start", "planned_end", "lead_auditor", "team", "external_auditors"]),
-        ("Scope", ["scope", "units", "ai_systems", "controls", "risks"]),
-        ("Criteria", ["criteria"]),
+        (_("Audit"), ["reference", "programme", "title", "importance", "frequency_months", "planning_rationale"]),
+        (_("Dates and team"), ["planned_start", "planned_end", "lead_auditor", "team", "external_auditors"]),
+        (_("Scope"), ["scope", "units", "ai_systems", "controls", "risks"]),
+        (_("Criteria"), ["criteria"]),
     ]
 
     class Meta:
@@ -112,6 +137,7 @@ class AuditForm(OrganisationModelForm):
             "risks",
             "criteria",
         ]
+        labels = FIELD_LABELS
         widgets = {
             "planned_start": DATE,
             "planned_end": DATE,
@@ -132,54 +158,62 @@ class AuditForm(OrganisationModelForm):
 
 class IndependenceForm(forms.Form):
     statement = forms.CharField(
-        label="Independence declaration",
+        label=_("Independence declaration"),
         widget=rows(3),
-        help_text="E.g. 'The auditors do not own or operate any control, system or risk in scope.'",
+        help_text=_("E.g. 'The auditors do not own or operate any control, system or risk in scope.'"),
     )
 
 
 class ReportForm(forms.Form):
-    summary = forms.CharField(widget=rows(4), label="Summary")
-    conclusion = forms.CharField(widget=rows(3), label="Conclusion")
+    summary = forms.CharField(widget=rows(4), label=_("Summary"))
+    conclusion = forms.CharField(widget=rows(3), label=_("Conclusion"))
     recipients = forms.CharField(
-        required=False, max_length=300, label="Report sent to", help_text="The managers who receive the report."
+        required=False, max_length=300, label=_("Report sent to"), help_text=_("The managers who receive the report.")
     )
 
 
 class ChecklistResultForm(forms.Form):
     """The auditor's result on one requirement."""
 
-    result = forms.ChoiceField(choices=[c for c in ChecklistResult.choices if c[0]], widget=forms.RadioSelect)
-    notes = forms.CharField(widget=rows(3), required=False, help_text="What was seen, and why the result.")
+    result = forms.ChoiceField(
+        choices=[c for c in ChecklistResult.choices if c[0]], widget=forms.RadioSelect, label=_("Result")
+    )
+    notes = forms.CharField(
+        widget=rows(3), required=False, label=_("Notes"), help_text=_("What was seen, and why the result.")
+    )
     sampled_records = forms.CharField(
-        widget=rows(2), required=False, help_text="The records sampled (references, dates, numbers)."
+        widget=rows(2),
+        required=False,
+        label=_("Sampled records"),
+        help_text=_("The records sampled (references, dates, numbers)."),
     )
     acknowledge_independence = forms.BooleanField(
         required=False,
-        label="I acknowledge the independence warning and record the result anyway",
-        help_text="Needed only when you own work under audit; the warning is kept with the result.",
+        label=_("I acknowledge the independence warning and record the result anyway"),
+        help_text=_("Needed only when you own work under audit; the warning is kept with the result."),
     )
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evidence"] = evidence_field(organisation, label="Evidence consulted")
+        self.fields["evidence"] = evidence_field(organisation, label=_("Evidence consulted"))
         order = ["result", "notes", "sampled_records", "evidence", "acknowledge_independence"]
         self.order_fields(order)
 
 
 class FindingForm(OrganisationModelForm):
-    requirement = RequirementChoiceField(queryset=Requirement.objects.none(), required=False)
+    requirement = RequirementChoiceField(queryset=Requirement.objects.none(), required=False, label=_("Requirement"))
 
     class Meta:
         model = Finding
         fields = ["reference", "kind", "title", "requirement", "description", "raised_on"]
+        labels = FIELD_LABELS
         widgets = {"description": rows(3), "raised_on": DATE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requirement"].queryset = visible_requirements(self.organisation)
         self.fields["raised_on"].required = False
-        self.fields["raised_on"].help_text = "Left empty, today."
+        self.fields["raised_on"].help_text = _("Left empty, today.")
 
     def service_data(self) -> dict:
         data = super().service_data()
@@ -207,17 +241,19 @@ class WhysField(forms.CharField):
 
 
 class NonconformityForm(OrganisationModelForm):
-    requirement = RequirementChoiceField(queryset=Requirement.objects.none(), required=False)
+    requirement = RequirementChoiceField(queryset=Requirement.objects.none(), required=False, label=_("Requirement"))
     five_whys = WhysField(
-        required=False, label="5 whys", help_text="One answer per line: why did it happen? And why did that happen? …"
+        required=False,
+        label=_("5 whys"),
+        help_text=_("One answer per line: why did it happen? And why did that happen? …"),
     )
 
     fieldsets = [
-        ("Nonconformity", ["reference", "title", "source", "grade", "requirement", "risk"]),
-        ("Detection", ["detected_on", "detected_by", "owner"]),
-        ("What and the correction", ["description", "immediate_correction"]),
-        ("Root cause", ["root_cause_method", "five_whys", "root_cause"]),
-        ("Changes made as a result", ["risk_register_changed", "controls_changed", "changes_note"]),
+        (_("Nonconformity"), ["reference", "title", "source", "grade", "requirement", "risk"]),
+        (_("Detection"), ["detected_on", "detected_by", "owner"]),
+        (_("What and the correction"), ["description", "immediate_correction"]),
+        (_("Root cause"), ["root_cause_method", "five_whys", "root_cause"]),
+        (_("Changes made as a result"), ["risk_register_changed", "controls_changed", "changes_note"]),
     ]
 
     class Meta:
@@ -241,6 +277,7 @@ class NonconformityForm(OrganisationModelForm):
             "controls_changed",
             "changes_note",
         ]
+        labels = FIELD_LABELS
         widgets = {
             "detected_on": DATE,
             "description": rows(3),
@@ -264,6 +301,7 @@ class CorrectiveActionForm(OrganisationModelForm):
     class Meta:
         model = CorrectiveAction
         fields = ["reference", "title", "owner", "due_date", "status", "description", "completion_note"]
+        labels = FIELD_LABELS
         widgets = {"due_date": DATE, "description": rows(3), "completion_note": rows(3)}
 
 
@@ -273,25 +311,26 @@ class QuickCorrectiveActionForm(OrganisationModelForm):
     class Meta:
         model = CorrectiveAction
         fields = ["title", "owner", "due_date", "description"]
+        labels = FIELD_LABELS
         widgets = {"due_date": DATE, "description": rows(2)}
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(widget=rows(2), required=False, label="Note")
+    note = forms.CharField(widget=rows(2), required=False, label=_("Note"))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=rows(2), label="Why")
+    reason = forms.CharField(widget=rows(2), label=_("Why"))
 
 
 class VerifyForm(forms.Form):
     """The verification of a corrective action's effectiveness (10.2 d)."""
 
     effectiveness = forms.ChoiceField(
-        choices=[c for c in Effectiveness.choices if c[0]], widget=forms.RadioSelect, label="Result"
+        choices=[c for c in Effectiveness.choices if c[0]], widget=forms.RadioSelect, label=_("Result")
     )
-    note = forms.CharField(widget=rows(3), label="How effectiveness was checked")
+    note = forms.CharField(widget=rows(3), label=_("How effectiveness was checked"))
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evidence"] = evidence_field(organisation, label="Evidence of the verification")
+        self.fields["evidence"] = evidence_field(organisation, label=_("Evidence of the verification"))

@@ -3,6 +3,8 @@
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audits.constants import AuditStatus, NCStatus, ProgrammeStatus, ReviewStatus
 from governance.docindex import Holding, register_holder
@@ -16,7 +18,8 @@ def monitoring_results_holding(organisation):
         return None
     kpis = KPI.objects.filter(organisation=organisation, is_active=True).count()
     return Holding(
-        f"{totals['n']} KPI value{'s' if totals['n'] != 1 else ''} of {kpis} KPI{'s' if kpis != 1 else ''}",
+        ngettext("%(values)d KPI value of %(kpis)d KPIs", "%(values)d KPI values of %(kpis)d KPIs", totals["n"])
+        % {"values": totals["n"], "kpis": kpis},
         reverse("audits:kpi-list"),
         "",
         totals["latest"],
@@ -32,14 +35,16 @@ def audit_programme_holding(organisation):
     reported = Audit.objects.filter(
         organisation=organisation, status__in=[AuditStatus.REPORTED, AuditStatus.CLOSED]
     ).aggregate(n=Count("pk"), latest=Max("reported_at"))
-    note = f"{reported['n']} audit report{'s' if reported['n'] != 1 else ''} issued."
+    note = ngettext("%(count)d audit report issued.", "%(count)d audit reports issued.", reported["n"]) % {
+        "count": reported["n"]
+    }
     if programme.status == ProgrammeStatus.DRAFT:
         return Holding(
-            f"{programme} (draft)",
+            _("%(programme)s (draft)") % {"programme": programme},
             reverse("audits:programme-detail", args=[programme.pk]),
             "",
             programme.updated_at,
-            note=f"The programme is not approved yet. {note}",
+            note=_("The programme is not approved yet. %(note)s") % {"note": note},
             complete=False,
         )
     return Holding(
@@ -73,7 +78,10 @@ def nonconformities_holding(organisation):
     if not totals["n"]:
         return None
     return Holding(
-        f"{totals['n']} nonconformit{'ies' if totals['n'] != 1 else 'y'} ({totals['closed']} closed)",
+        ngettext(
+            "%(count)d nonconformity (%(closed)d closed)", "%(count)d nonconformities (%(closed)d closed)", totals["n"]
+        )
+        % {"count": totals["n"], "closed": totals["closed"]},
         reverse("audits:nonconformity-list"),
         "",
         totals["latest"],

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from audits.constants import RAG, KPIDirection
 
 
@@ -37,9 +39,9 @@ def threshold_problems(*, direction: str, target, amber, red) -> dict[str, list[
     if red is None or limit is None:
         return {}
     if direction == KPIDirection.LOWER and red < limit:
-        return {"red_threshold": ["For a lower-is-better KPI the red threshold must be at or above the amber one."]}
+        return {"red_threshold": [_("For a lower-is-better KPI the red threshold must be at or above the amber one.")]}
     if direction != KPIDirection.LOWER and red > limit:
-        return {"red_threshold": ["For a higher-is-better KPI the red threshold must be at or below the amber one."]}
+        return {"red_threshold": [_("For a higher-is-better KPI the red threshold must be at or below the amber one.")]}
     return {}
 
 

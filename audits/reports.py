@@ -10,7 +10,9 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.locale import override_for
 from aims.pdf import render_pdf
+from audits.builtin_kpis import catalogue_text
 from audits.charts import sparkline_svg
 from audits.deadlines import organisation_zone
 from audits.selectors import audit_result_counts, checklist_rows
@@ -33,7 +35,8 @@ def _person(user) -> str:
 def audit_report_pdf(audit) -> bytes:
     """The audit report: summary, scope, results per requirement, findings and conclusion (clause 9.2.2)."""
     organisation = audit.organisation
-    with timezone.override(organisation_zone(organisation)):
+    # An organisation's record: in its language and time zone, whoever downloads it.
+    with override_for(organisation=organisation), timezone.override(organisation_zone(organisation)):
         html = render_to_string(
             "audits/pdf/audit_report.html",
             {
@@ -57,7 +60,7 @@ def _sparklines(inputs: dict) -> dict:
     lines = {}
     for row in inputs.get("kpis", {}).get("rows", []):
         values = [Decimal(value) for _, value in row.get("history", [])]
-        lines[row["reference"]] = sparkline_svg(values, label=row["name"], width=90, height=20)
+        lines[row["reference"]] = sparkline_svg(values, label=catalogue_text(row["name"]), width=90, height=20)
     return lines
 
 
@@ -66,7 +69,7 @@ def review_minutes_pdf(review) -> bytes:
     decisions with their actions (clause 9.3.3)."""
     organisation = review.organisation
     inputs = review.inputs or {}
-    with timezone.override(organisation_zone(organisation)):
+    with override_for(organisation=organisation), timezone.override(organisation_zone(organisation)):
         html = render_to_string(
             "audits/pdf/review_minutes.html",
             {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audits.constants import (
     BASE_FREQUENCY_MONTHS,
@@ -90,14 +91,17 @@ def suggested_frequency(audits: list[Audit], organisation) -> list[PlannedAudit]
         ]
         kinds = {f["kind"] for f in relevant}
         if FindingKind.MAJOR_NC in kinds:
-            suggested, note = max(1, base // 2), "a major nonconformity"
+            suggested, note = max(1, base // 2), _("a major nonconformity")
         elif FindingKind.MINOR_NC in kinds:
-            suggested, note = max(1, base * 3 // 4), "a minor nonconformity"
+            suggested, note = max(1, base * 3 // 4), _("a minor nonconformity")
         else:
             suggested, note = base, ""
         if note:
             sources = sorted({f["audit__reference"] for f in relevant})
-            note = f"{', '.join(sources)} found {note} in these requirements"
+            note = _("%(audits)s found %(finding)s in these requirements") % {
+                "audits": ", ".join(sources),
+                "finding": note,
+            }
         plans.append(PlannedAudit(audit, base, suggested, note, audit.frequency_months))
     return plans
 

@@ -38,5 +38,5 @@ def objective_kpis_tab(request, objective) -> dict:
     for row in KPISnapshot.objects.filter(kpi__in=kpis).order_by("taken_at").values("kpi_id", "value"):
         values.setdefault(row["kpi_id"], []).append(row["value"])
     for kpi in kpis:
-        kpi.sparkline = sparkline_svg(values.get(kpi.pk, [])[-12:], label=kpi.name)
+        kpi.sparkline = sparkline_svg(values.get(kpi.pk, [])[-12:], label=kpi.display_name)
     return {"objective_kpis": kpis, "can_add_kpi": can(request.user, "add", KPI, request.organisation)}

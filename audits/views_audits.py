@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
@@ -67,17 +69,17 @@ class ProgrammeMixin(OrganisationTimeMixin):
 
 
 class ProgrammeListView(ProgrammeMixin, RegisterListView):
-    title = "Audit programme"
+    title = gettext_lazy("Audit programme")
     filterset_class = AuditProgrammeFilterSet
     export_fields = PROGRAMME_EXPORT
     default_ordering = "-period_start"
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("title", "Programme", sort="title", template="audits/cells/title.html"),
-        Column("period", "Period", sort="period_start", template="audits/cells/period.html"),
-        Column("n_audits", "Audits", sort="n_audits"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("status", "Status", sort="status", template="audits/cells/status.html"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("title", gettext_lazy("Programme"), sort="title", template="audits/cells/title.html"),
+        Column("period", gettext_lazy("Period"), sort="period_start", template="audits/cells/period.html"),
+        Column("n_audits", gettext_lazy("Audits"), sort="n_audits"),
+        Column("owner", gettext_lazy("Owner"), sort="owner__username"),
+        Column("status", gettext_lazy("Status"), sort="status", template="audits/cells/status.html"),
     ]
 
     def base_queryset(self):
@@ -86,7 +88,7 @@ class ProgrammeListView(ProgrammeMixin, RegisterListView):
 
 class ProgrammeDetailView(ProgrammeMixin, FormsDetailView):
     template_name = "audits/programme_detail.html"
-    tabs = [Tab("overview", "Programme", "audits/tabs/programme_overview.html")]
+    tabs = [Tab("overview", gettext_lazy("Programme"), "audits/tabs/programme_overview.html")]
 
     def page_context(self, obj) -> dict:
         audits = list(obj.audits.select_related("lead_auditor").order_by("planned_start", "reference"))
@@ -116,7 +118,7 @@ class ProgrammeApproveView(ProgrammeMixin, ObjectActionView):
         return services.programme_approve(actor=self.request.user, programme=obj)
 
     def success_message(self, obj, result):
-        return f"{obj.reference} approved."
+        return _("%(reference)s approved.") % {"reference": obj.reference}
 
 
 # --- Audits ------------------------------------------------------------------------------------------------
@@ -131,18 +133,20 @@ class AuditMixin(OrganisationTimeMixin):
 
 
 class AuditListView(AuditMixin, RegisterListView):
-    title = "Audits"
+    title = gettext_lazy("Audits")
     filterset_class = AuditFilterSet
     export_fields = AUDIT_EXPORT
     default_ordering = "-planned_start"
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("title", "Audit", sort="title", template="audits/cells/title.html"),
-        Column("planned_start", "Planned", sort="planned_start", template="audits/cells/audit_dates.html"),
-        Column("lead_auditor", "Lead auditor", sort="lead_auditor__username"),
-        Column("progress", "Checklist", template="audits/cells/audit_progress.html"),
-        Column("n_findings", "Findings", sort="n_findings"),
-        Column("status", "Status", sort="status", template="audits/cells/status.html"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("title", gettext_lazy("Audit"), sort="title", template="audits/cells/title.html"),
+        Column(
+            "planned_start", gettext_lazy("Planned"), sort="planned_start", template="audits/cells/audit_dates.html"
+        ),
+        Column("lead_auditor", gettext_lazy("Lead auditor"), sort="lead_auditor__username"),
+        Column("progress", gettext_lazy("Checklist"), template="audits/cells/audit_progress.html"),
+        Column("n_findings", gettext_lazy("Findings"), sort="n_findings"),
+        Column("status", gettext_lazy("Status"), sort="status", template="audits/cells/status.html"),
     ]
 
     def base_queryset(self):
@@ -161,10 +165,10 @@ class AuditListView(AuditMixin, RegisterListView):
 class AuditDetailView(AuditMixin, FormsDetailView):
     template_name = "audits/audit_detail.html"
     tabs = [
-        Tab("overview", "Plan and scope", "audits/tabs/audit_overview.html"),
-        Tab("checklist", "Checklist", "audits/tabs/audit_checklist.html"),
-        Tab("findings", "Findings", "audits/tabs/audit_findings.html"),
-        Tab("report", "Report", "audits/tabs/audit_report.html"),
+        Tab("overview", gettext_lazy("Plan and scope"), "audits/tabs/audit_overview.html"),
+        Tab("checklist", gettext_lazy("Checklist"), "audits/tabs/audit_checklist.html"),
+        Tab("findings", gettext_lazy("Findings"), "audits/tabs/audit_findings.html"),
+        Tab("report", gettext_lazy("Report"), "audits/tabs/audit_report.html"),
     ]
 
     def base_queryset(self):
@@ -251,7 +255,7 @@ class AuditStartView(AuditActionView):
         return services.audit_start(actor=self.request.user, audit=obj)
 
     def success_message(self, obj, result):
-        return f"{obj.reference} started."
+        return _("%(reference)s started.") % {"reference": obj.reference}
 
 
 class AuditIndependenceView(AuditActionView):
@@ -265,7 +269,7 @@ class AuditIndependenceView(AuditActionView):
         )
 
     def success_message(self, obj, result):
-        return "Independence declaration recorded."
+        return _("Independence declaration recorded.")
 
 
 class AuditReportView(AuditActionView):
@@ -284,7 +288,7 @@ class AuditReportView(AuditActionView):
         )
 
     def success_message(self, obj, result):
-        return f"{obj.reference} reported."
+        return _("%(reference)s reported.") % {"reference": obj.reference}
 
 
 class AuditCloseView(AuditActionView):
@@ -294,7 +298,7 @@ class AuditCloseView(AuditActionView):
         return services.audit_close(actor=self.request.user, audit=obj)
 
     def success_message(self, obj, result):
-        return f"{obj.reference} closed."
+        return _("%(reference)s closed.") % {"reference": obj.reference}
 
 
 class AuditFindingAddView(AuditActionView):
@@ -316,7 +320,7 @@ class AuditFindingAddView(AuditActionView):
         return services.finding_create(actor=self.request.user, audit=obj, data=form.service_data())
 
     def success_message(self, obj, result):
-        return f"{result.reference} recorded."
+        return _("%(reference)s recorded.") % {"reference": result.reference}
 
 
 class AuditReportPdfView(AuditMixin, OrganisationViewMixin, View):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
@@ -149,17 +150,17 @@ class FindingMixin(OrganisationTimeMixin):
 
 
 class FindingListView(FindingMixin, RegisterListView):
-    title = "Audit findings"
+    title = gettext_lazy("Audit findings")
     filterset_class = FindingFilterSet
     export_fields = FINDING_EXPORT
     default_ordering = "-raised_on"
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("title", "Finding", sort="title", template="audits/cells/title.html"),
-        Column("kind", "Kind", sort="kind", template="audits/cells/finding_kind.html"),
-        Column("audit", "Audit", sort="audit__reference", template="audits/cells/finding_audit.html"),
-        Column("nonconformity", "Nonconformity", template="audits/cells/finding_nc.html"),
-        Column("raised_on", "Raised", sort="raised_on"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("title", gettext_lazy("Finding"), sort="title", template="audits/cells/title.html"),
+        Column("kind", gettext_lazy("Kind"), sort="kind", template="audits/cells/finding_kind.html"),
+        Column("audit", gettext_lazy("Audit"), sort="audit__reference", template="audits/cells/finding_audit.html"),
+        Column("nonconformity", gettext_lazy("Nonconformity"), template="audits/cells/finding_nc.html"),
+        Column("raised_on", gettext_lazy("Raised"), sort="raised_on"),
     ]
 
     def common_context(self) -> dict:
@@ -168,7 +169,7 @@ class FindingListView(FindingMixin, RegisterListView):
 
 class FindingDetailView(FindingMixin, FormsDetailView):
     template_name = "audits/finding_detail.html"
-    tabs = [Tab("overview", "Finding", "audits/tabs/finding_overview.html")]
+    tabs = [Tab("overview", gettext_lazy("Finding"), "audits/tabs/finding_overview.html")]
 
     def page_context(self, obj) -> dict:
         editable = obj.audit.status not in (AuditStatus.REPORTED, AuditStatus.CLOSED)

@@ -2,6 +2,8 @@
 cause, actions and closure, an action with its verification. Thin: forms parse, services decide."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aims.crud import Column, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
 from audits import services
@@ -70,26 +72,26 @@ class NonconformityMixin(OrganisationTimeMixin):
 
 
 class NonconformityListView(NonconformityMixin, RegisterListView):
-    title = "Nonconformities"
+    title = gettext_lazy("Nonconformities")
     filterset_class = NonconformityFilterSet
     export_fields = NC_EXPORT
     default_ordering = "-detected_on"
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("title", "Nonconformity", sort="title", template="audits/cells/title.html"),
-        Column("grade", "Grade", sort="grade", template="audits/cells/grade.html"),
-        Column("source", "Source", sort="source", template="audits/cells/nc_source.html"),
-        Column("detected_on", "Detected", sort="detected_on"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("status", "Status", sort="status", template="audits/cells/status.html"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("title", gettext_lazy("Nonconformity"), sort="title", template="audits/cells/title.html"),
+        Column("grade", gettext_lazy("Grade"), sort="grade", template="audits/cells/grade.html"),
+        Column("source", gettext_lazy("Source"), sort="source", template="audits/cells/nc_source.html"),
+        Column("detected_on", gettext_lazy("Detected"), sort="detected_on"),
+        Column("owner", gettext_lazy("Owner"), sort="owner__username"),
+        Column("status", gettext_lazy("Status"), sort="status", template="audits/cells/status.html"),
     ]
 
 
 class NonconformityDetailView(NonconformityMixin, FormsDetailView):
     template_name = "audits/nonconformity_detail.html"
     tabs = [
-        Tab("overview", "Nonconformity", "audits/tabs/nc_overview.html"),
-        Tab("actions", "Corrective actions", "audits/tabs/nc_actions.html"),
+        Tab("overview", gettext_lazy("Nonconformity"), "audits/tabs/nc_overview.html"),
+        Tab("actions", gettext_lazy("Corrective actions"), "audits/tabs/nc_actions.html"),
     ]
 
     def page_context(self, obj) -> dict:
@@ -148,7 +150,7 @@ class NonconformityAddActionView(NonconformityActionView):
         return services.corrective_action_add(actor=self.request.user, nonconformity=obj, data=form.service_data())
 
     def success_message(self, obj, result):
-        return f"{result.reference} planned."
+        return _("%(reference)s planned.") % {"reference": result.reference}
 
 
 class NonconformityCloseView(NonconformityActionView):
@@ -166,7 +168,7 @@ class NonconformityCloseView(NonconformityActionView):
         return services.nonconformity_close(actor=self.request.user, nonconformity=obj, note=form.cleaned_data["note"])
 
     def success_message(self, obj, result):
-        return f"{obj.reference} closed."
+        return _("%(reference)s closed.") % {"reference": obj.reference}
 
 
 class NonconformityReopenView(NonconformityActionView):
@@ -183,7 +185,7 @@ class NonconformityReopenView(NonconformityActionView):
         )
 
     def success_message(self, obj, result):
-        return f"{obj.reference} reopened."
+        return _("%(reference)s reopened.") % {"reference": obj.reference}
 
 
 # --- Corrective actions -------------------------------------------------------------------------------------
@@ -198,20 +200,28 @@ class CorrectiveActionMixin(OrganisationTimeMixin):
 
 
 class CorrectiveActionListView(CorrectiveActionMixin, RegisterListView):
-    title = "Corrective actions"
+    title = gettext_lazy("Corrective actions")
     filterset_class = CorrectiveActionFilterSet
     export_fields = ACTION_EXPORT
     default_ordering = "due_date"
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("title", "Action", sort="title", template="audits/cells/title.html"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("title", gettext_lazy("Action"), sort="title", template="audits/cells/title.html"),
         Column(
-            "nonconformity", "Nonconformity", sort="nonconformity__reference", template="audits/cells/action_nc.html"
+            "nonconformity",
+            gettext_lazy("Nonconformity"),
+            sort="nonconformity__reference",
+            template="audits/cells/action_nc.html",
         ),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("due_date", "Due", sort="due_date", template="audits/cells/due_date.html"),
-        Column("status", "Status", sort="status", template="audits/cells/status.html"),
-        Column("effectiveness", "Effectiveness", sort="effectiveness", template="audits/cells/effectiveness.html"),
+        Column("owner", gettext_lazy("Owner"), sort="owner__username"),
+        Column("due_date", gettext_lazy("Due"), sort="due_date", template="audits/cells/due_date.html"),
+        Column("status", gettext_lazy("Status"), sort="status", template="audits/cells/status.html"),
+        Column(
+            "effectiveness",
+            gettext_lazy("Effectiveness"),
+            sort="effectiveness",
+            template="audits/cells/effectiveness.html",
+        ),
     ]
 
     def common_context(self) -> dict:
@@ -221,7 +231,7 @@ class CorrectiveActionListView(CorrectiveActionMixin, RegisterListView):
 
 class CorrectiveActionDetailView(CorrectiveActionMixin, FormsDetailView):
     template_name = "audits/correctiveaction_detail.html"
-    tabs = [Tab("overview", "Action and verification", "audits/tabs/action_overview.html")]
+    tabs = [Tab("overview", gettext_lazy("Action and verification"), "audits/tabs/action_overview.html")]
 
     def page_context(self, obj) -> dict:
         organisation = self.request.organisation
@@ -293,7 +303,7 @@ class CorrectiveActionCompleteView(CorrectiveActionActionView):
         return services.corrective_action_complete(actor=self.request.user, action=obj, note=form.cleaned_data["note"])
 
     def success_message(self, obj, result):
-        return f"{obj.reference} done."
+        return _("%(reference)s done.") % {"reference": obj.reference}
 
 
 class CorrectiveActionVerifyView(CorrectiveActionActionView):

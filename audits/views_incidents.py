@@ -3,6 +3,8 @@ incident with its Art. 73 clock, escalations, the report to the authority and it
 and entered in the organisation's time zone. Thin: forms parse, services decide."""
 
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aims.crud import Column, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
 from audits import services
@@ -48,17 +50,22 @@ class IncidentMixin(OrganisationTimeMixin):
 
 
 class IncidentListView(IncidentMixin, RegisterListView):
-    title = "AI incidents"
+    title = gettext_lazy("AI incidents")
     filterset_class = IncidentFilterSet
     export_fields = INCIDENT_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("title", "Incident", sort="title", template="audits/cells/incident_title.html"),
-        Column("ai_systems", "AI systems", template="audits/cells/systems.html"),
-        Column("severity", "Severity", sort="severity_rank", template="audits/cells/severity.html"),
-        Column("detected_at", "Detected", sort="detected_at", template="audits/cells/detected.html"),
-        Column("deadline", "Report to authority by", sort="reporting_deadline", template="audits/cells/deadline.html"),
-        Column("status", "Status", sort="status", template="audits/cells/status.html"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("title", gettext_lazy("Incident"), sort="title", template="audits/cells/incident_title.html"),
+        Column("ai_systems", gettext_lazy("AI systems"), template="audits/cells/systems.html"),
+        Column("severity", gettext_lazy("Severity"), sort="severity_rank", template="audits/cells/severity.html"),
+        Column("detected_at", gettext_lazy("Detected"), sort="detected_at", template="audits/cells/detected.html"),
+        Column(
+            "deadline",
+            gettext_lazy("Report to authority by"),
+            sort="reporting_deadline",
+            template="audits/cells/deadline.html",
+        ),
+        Column("status", gettext_lazy("Status"), sort="status", template="audits/cells/status.html"),
     ]
 
     def base_queryset(self):
@@ -74,8 +81,8 @@ class IncidentListView(IncidentMixin, RegisterListView):
 class IncidentDetailView(IncidentMixin, FormsDetailView):
     template_name = "audits/incident_detail.html"
     tabs = [
-        Tab("overview", "Incident", "audits/tabs/incident_overview.html"),
-        Tab("reporting", "Escalation and reporting", "audits/tabs/incident_reporting.html"),
+        Tab("overview", gettext_lazy("Incident"), "audits/tabs/incident_overview.html"),
+        Tab("reporting", gettext_lazy("Escalation and reporting"), "audits/tabs/incident_reporting.html"),
     ]
 
     def page_context(self, obj) -> dict:
@@ -131,7 +138,7 @@ class IncidentEscalateView(IncidentActionView):
         return services.incident_add_escalation(actor=self.request.user, incident=obj, data=form.cleaned_data)
 
     def success_message(self, obj, result):
-        return f"Escalation to {result.notified} recorded."
+        return _("Escalation to %(notified)s recorded.") % {"notified": result.notified}
 
 
 class IncidentReportAuthorityView(IncidentActionView):
@@ -153,7 +160,7 @@ class IncidentReportAuthorityView(IncidentActionView):
         )
 
     def success_message(self, obj, result):
-        return f"Report to {result.authority} recorded."
+        return _("Report to %(authority)s recorded.") % {"authority": result.authority}
 
 
 class IncidentRaiseNCView(IncidentActionView):
@@ -170,7 +177,7 @@ class IncidentRaiseNCView(IncidentActionView):
         return services.incident_raise_nonconformity(actor=self.request.user, incident=obj)
 
     def success_message(self, obj, result):
-        return f"{result.reference} raised."
+        return _("%(reference)s raised.") % {"reference": result.reference}
 
     def success_url(self, obj, result):
         from django.urls import reverse
@@ -191,4 +198,4 @@ class IncidentCloseView(IncidentActionView):
         )
 
     def success_message(self, obj, result):
-        return f"{obj.reference} closed."
+        return _("%(reference)s closed.") % {"reference": obj.reference}

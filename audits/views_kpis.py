@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
@@ -49,18 +51,18 @@ class KPIMixin(OrganisationTimeMixin):
 
 
 class KPIListView(KPIMixin, RegisterListView):
-    title = "KPIs"
+    title = gettext_lazy("KPIs")
     template_name = "audits/kpi_list.html"
     filterset_class = KPIFilterSet
     export_fields = KPI_EXPORT
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("name", "KPI", sort="name", template="audits/cells/kpi_name.html"),
-        Column("last_value", "Latest", sort="last_value", template="audits/cells/kpi_value.html"),
-        Column("target", "Target", template="audits/cells/kpi_target.html"),
-        Column("rag", "Status", template="audits/cells/rag.html"),
-        Column("trend", "Trend", template="audits/cells/kpi_trend.html"),
-        Column("owner", "Owner", sort="owner__username"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("name", gettext_lazy("KPI"), sort="name", template="audits/cells/kpi_name.html"),
+        Column("last_value", gettext_lazy("Latest"), sort="last_value", template="audits/cells/kpi_value.html"),
+        Column("target", gettext_lazy("Target"), template="audits/cells/kpi_target.html"),
+        Column("rag", gettext_lazy("Status"), template="audits/cells/rag.html"),
+        Column("trend", gettext_lazy("Trend"), template="audits/cells/kpi_trend.html"),
+        Column("owner", gettext_lazy("Owner"), sort="owner__username"),
     ]
 
     def extra_context_data(self) -> dict:
@@ -78,8 +80,8 @@ class KPIListView(KPIMixin, RegisterListView):
 class KPIDetailView(KPIMixin, FormsDetailView):
     template_name = "audits/kpi_detail.html"
     tabs = [
-        Tab("overview", "Trend", "audits/tabs/kpi_overview.html"),
-        Tab("snapshots", "Values", "audits/tabs/kpi_snapshots.html"),
+        Tab("overview", gettext_lazy("Trend"), "audits/tabs/kpi_overview.html"),
+        Tab("snapshots", gettext_lazy("Values"), "audits/tabs/kpi_snapshots.html"),
     ]
 
     def page_context(self, obj) -> dict:
@@ -98,7 +100,7 @@ class KPIDetailView(KPIMixin, FormsDetailView):
                     target=obj.target,
                     amber=obj.amber_threshold,
                     red=obj.red_threshold,
-                    title=f"{obj.name}: values over time",
+                    title=_("%(name)s: values over time") % {"name": obj.display_name},
                     id_prefix=f"kpi-{obj.reference}",
                 ),
                 "live": services.kpi_measure_now(obj),
@@ -135,7 +137,7 @@ class KPIRecordValueView(KPIMixin, ObjectActionView):
         )
 
     def success_message(self, obj, result):
-        return f"Value recorded for {obj.reference}."
+        return _("Value recorded for %(reference)s.") % {"reference": obj.reference}
 
 
 class KPISnapshotView(KPIMixin, ObjectActionView):
@@ -146,11 +148,11 @@ class KPISnapshotView(KPIMixin, ObjectActionView):
     def perform(self, obj, form):
         taken = services.kpi_snapshot_take(organisation=obj.organisation, kpi=obj, actor=self.request.user)
         if not taken:
-            raise ServiceError("Nothing to measure yet: the computation has no data.")
+            raise ServiceError(_("Nothing to measure yet: the computation has no data."))
         return taken[0]
 
     def success_message(self, obj, result):
-        return f"Snapshot of {obj.reference} taken."
+        return _("Snapshot of %(reference)s taken.") % {"reference": obj.reference}
 
 
 class KPISnapshotAllView(OrganisationTimeMixin, OrganisationViewMixin, View):
@@ -164,7 +166,10 @@ class KPISnapshotAllView(OrganisationTimeMixin, OrganisationViewMixin, View):
         self.require("change")
         with transaction.atomic():
             taken = services.kpi_snapshot_take(organisation=request.organisation, actor=request.user)
-        messages.success(request, f"{len(taken)} snapshot{'s' if len(taken) != 1 else ''} taken.")
+        messages.success(
+            request,
+            ngettext("%(count)d snapshot taken.", "%(count)d snapshots taken.", len(taken)) % {"count": len(taken)},
+        )
         return redirect("audits:kpi-list")
 
 
@@ -179,7 +184,7 @@ class KPIAddBuiltinView(OrganisationTimeMixin, OrganisationViewMixin, View):
         self.require("add")
         form = AddBuiltinForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a built-in KPI.")
+            messages.error(request, _("Choose a built-in KPI."))
             return redirect("audits:kpi-list")
         try:
             with transaction.atomic():
@@ -192,5 +197,7 @@ class KPIAddBuiltinView(OrganisationTimeMixin, OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("audits:kpi-list")
-        messages.success(request, f"{kpi} added.")
+        messages.success(
+            request, _("%(reference)s %(name)s added.") % {"reference": kpi.reference, "name": kpi.display_name}
+        )
         return redirect("audits:kpi-detail", kpi.pk)

@@ -5,10 +5,13 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from aims.crud import Column, OrganisationViewMixin, RegisterDeleteView, RegisterFormView, RegisterListView, Tab
 from audits import services
+from audits.builtin_kpis import catalogue_text
 from audits.charts import sparkline_svg
 from audits.filtersets import ManagementReviewFilterSet, ReviewActionFilterSet
 from audits.forms import NoteForm
@@ -49,16 +52,16 @@ class ReviewMixin(OrganisationTimeMixin):
 
 
 class ReviewListView(ReviewMixin, RegisterListView):
-    title = "Management reviews"
+    title = gettext_lazy("Management reviews")
     filterset_class = ManagementReviewFilterSet
     export_fields = REVIEW_EXPORT
     default_ordering = "-planned_date"
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("title", "Review", sort="title", template="audits/cells/title.html"),
-        Column("planned_date", "Meeting", sort="planned_date"),
-        Column("chair", "Chair", sort="chair__username"),
-        Column("status", "Status", sort="status", template="audits/cells/status.html"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("title", gettext_lazy("Review"), sort="title", template="audits/cells/title.html"),
+        Column("planned_date", gettext_lazy("Meeting"), sort="planned_date"),
+        Column("chair", gettext_lazy("Chair"), sort="chair__username"),
+        Column("status", gettext_lazy("Status"), sort="status", template="audits/cells/status.html"),
     ]
 
     def base_queryset(self):
@@ -68,9 +71,9 @@ class ReviewListView(ReviewMixin, RegisterListView):
 class ReviewDetailView(ReviewMixin, FormsDetailView):
     template_name = "audits/review_detail.html"
     tabs = [
-        Tab("overview", "Meeting", "audits/tabs/review_overview.html"),
-        Tab("inputs", "Inputs", "audits/tabs/review_inputs.html"),
-        Tab("decisions", "Decisions and actions", "audits/tabs/review_decisions.html"),
+        Tab("overview", gettext_lazy("Meeting"), "audits/tabs/review_overview.html"),
+        Tab("inputs", gettext_lazy("Inputs"), "audits/tabs/review_inputs.html"),
+        Tab("decisions", gettext_lazy("Decisions and actions"), "audits/tabs/review_decisions.html"),
     ]
 
     def base_queryset(self):
@@ -100,7 +103,9 @@ class ReviewDetailView(ReviewMixin, FormsDetailView):
         if tab_key == "inputs":
             inputs = obj.inputs or {}
             lines = {
-                row["reference"]: sparkline_svg([Decimal(v) for _, v in row.get("history", [])], label=row["name"])
+                row["reference"]: sparkline_svg(
+                    [Decimal(v) for _, v in row.get("history", [])], label=catalogue_text(row["name"])
+                )
                 for row in inputs.get("kpis", {}).get("rows", [])
             }
             return {"inputs": inputs, "sparklines": lines}
@@ -143,7 +148,7 @@ class ReviewPrepareView(ReviewActionView):
         return services.review_prepare(actor=self.request.user, review=obj)
 
     def success_message(self, obj, result):
-        return "Inputs compiled from today's data and frozen into the review."
+        return _("Inputs compiled from today's data and frozen into the review.")
 
 
 class ReviewHoldView(ReviewActionView):
@@ -166,7 +171,7 @@ class ReviewHoldView(ReviewActionView):
         )
 
     def success_message(self, obj, result):
-        return "Meeting recorded."
+        return _("Meeting recorded.")
 
 
 class ReviewDecisionAddView(ReviewActionView):
@@ -189,7 +194,7 @@ class ReviewDecisionAddView(ReviewActionView):
         )
 
     def success_message(self, obj, result):
-        return "Decision recorded with its action."
+        return _("Decision recorded with its action.")
 
 
 class ReviewMinutesPdfView(ReviewMixin, OrganisationViewMixin, View):
@@ -215,17 +220,17 @@ class ReviewActionMixin(OrganisationTimeMixin):
 
 
 class ReviewActionListView(ReviewActionMixin, RegisterListView):
-    title = "Management review actions"
+    title = gettext_lazy("Management review actions")
     filterset_class = ReviewActionFilterSet
     export_fields = ACTION_EXPORT
     default_ordering = "due_date"
     columns = [
-        Column("reference", "Ref", sort="reference", template="audits/cells/reference.html"),
-        Column("title", "Action", sort="title", template="audits/cells/title.html"),
-        Column("review", "Review", sort="review__reference", template="audits/cells/action_review.html"),
-        Column("owner", "Owner", sort="owner__username"),
-        Column("due_date", "Due", sort="due_date", template="audits/cells/due_date.html"),
-        Column("status", "Status", sort="status", template="audits/cells/status.html"),
+        Column("reference", gettext_lazy("Ref"), sort="reference", template="audits/cells/reference.html"),
+        Column("title", gettext_lazy("Action"), sort="title", template="audits/cells/title.html"),
+        Column("review", gettext_lazy("Review"), sort="review__reference", template="audits/cells/action_review.html"),
+        Column("owner", gettext_lazy("Owner"), sort="owner__username"),
+        Column("due_date", gettext_lazy("Due"), sort="due_date", template="audits/cells/due_date.html"),
+        Column("status", gettext_lazy("Status"), sort="status", template="audits/cells/status.html"),
     ]
 
     def common_context(self) -> dict:
@@ -234,7 +239,7 @@ class ReviewActionListView(ReviewActionMixin, RegisterListView):
 
 class ReviewActionDetailView(ReviewActionMixin, FormsDetailView):
     template_name = "audits/reviewaction_detail.html"
-    tabs = [Tab("overview", "Action", "audits/tabs/reviewaction_overview.html")]
+    tabs = [Tab("overview", gettext_lazy("Action"), "audits/tabs/reviewaction_overview.html")]
 
     def page_context(self, obj) -> dict:
         return {"complete_form": NoteForm(prefix="complete")}
@@ -272,4 +277,4 @@ class ReviewActionCompleteView(ReviewActionMixin, ObjectActionView):
         return services.review_action_complete(actor=self.request.user, action=obj, note=form.cleaned_data["note"])
 
     def success_message(self, obj, result):
-        return f"{obj.reference} done."
+        return _("%(reference)s done.") % {"reference": obj.reference}

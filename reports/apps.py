@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Evidence packs and dossiers"
+    verbose_name = _("Evidence packs and dossiers")
 
     def ready(self):
         from aims.crud import Tab, register_tab
@@ -12,7 +13,7 @@ class ReportsConfig(AppConfig):
 
         register_tab(
             "registry.aisystem",
-            Tab("dossier", "Dossier", "reports/tabs/aisystem_dossier.html"),
+            Tab("dossier", _("Dossier"), "reports/tabs/aisystem_dossier.html"),
             system_dossier_tab,
             order=90,
         )
@@ -27,4 +28,4 @@ class ReportsConfig(AppConfig):
 
         # External auditors read and download packs only when invited for the organisation's whole audit work.
         register_external_scope("reports.reportjob", "")
-        register_nav("reports", NavLink("Evidence packs", "reports:pack-list", "file-earmark-zip"))
+        register_nav("reports", NavLink(_("Evidence packs"), "reports:pack-list", "file-earmark-zip"))

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.locale import override_for
 from aims.pdf import render_pdf
 from reports import services
 from reports.manifest import MANIFEST_NAME, build_manifest
@@ -68,10 +70,10 @@ def render_html(job: ReportJob, ctx: PackContext, sections: list[dict], *, gener
             "system": systems[0] if job.kind == JobKind.DOSSIER and systems else None,
             "frameworks": job.framework_labels,
             "figures": [
-                (len(systems), "AI systems"),
-                (len(ctx.risks()), "risks"),
-                (len(ctx.controls()), "controls"),
-                (len(ctx.evidence()), "evidence items"),
+                (len(systems), _("AI systems")),
+                (len(ctx.risks()), _("risks")),
+                (len(ctx.controls()), _("controls")),
+                (len(ctx.evidence()), _("evidence items")),
             ],
         },
     )
@@ -157,7 +159,7 @@ def write_zip(job: ReportJob, ctx: PackContext, temp: Path, pdf: bytes, pdf_name
     files = []
     with zipfile.ZipFile(temp, "w", allowZip64=True) as archive:
         files.append(_add_bytes(archive, pdf_name, pdf, "pdf", compress=False))
-        step("Adding evidence files", 80)
+        step(_("Adding evidence files"), 80)
         for path, item, revision in _evidence_files(ctx):
             try:
                 entry = _copy_file(archive, path, revision)
@@ -167,7 +169,7 @@ def write_zip(job: ReportJob, ctx: PackContext, temp: Path, pdf: bytes, pdf_name
             if entry["sha256"] != revision.sha256:
                 entry["note"] = "differs from the SHA-256 recorded at upload"
             files.append(entry)
-        step("Exporting registers as CSV", 90)
+        step(_("Exporting registers as CSV"), 90)
         for name, register in registers():
             files.append(_add_stream(archive, f"registers/{name}.csv", register_csv_chunks(register, ctx), "csv"))
         manifest = build_manifest(
@@ -184,6 +186,12 @@ def run(job_id) -> str:
     if token is None:
         return "skipped"
     job = ReportJob.objects.select_related("organisation", "requested_by", "ai_system").get(pk=job_id)
+    # The PDF, its headings and the progress stages are in the organisation's language, not the worker's.
+    with override_for(organisation=job.organisation):
+        return _build(job, token)
+
+
+def _build(job: ReportJob, token) -> str:
     services.remove_partials(job)
     ctx = context_for(job)
     generated_at = timezone.now()
@@ -192,26 +200,26 @@ def run(job_id) -> str:
         services.progress(job.pk, token, stage, percent)
 
     def on_section(index, total, section):
-        step(f"Reading: {section.title}", 5 + int(45 * index / total))
+        step(_("Reading: %(section)s") % {"section": section.title}, 5 + int(45 * index / total))
 
     temp = services.job_folder(job) / f"{job.pk}.{token}.part"
     try:
         sections = gather(job, ctx, on_section=on_section)
-        step("Laying out the PDF", 55)
+        step(_("Laying out the PDF"), 55)
         pdf = render_pdf(render_html(job, ctx, sections, generated_at=generated_at))
         job.page_count = pdf_page_count(pdf)
         stamp = timezone.localtime(job.as_of).strftime("%Y-%m-%d")
         base = f"{job.reference}-{job.organisation.slug}-{stamp}"
         if job.kind == JobKind.DOSSIER:
-            step("Writing the PDF", 90)
+            step(_("Writing the PDF"), 90)
             temp.write_bytes(pdf)
             final_name = f"{base}-dossier.pdf"
         else:
-            step("Writing the ZIP", 75)
+            step(_("Writing the ZIP"), 75)
             write_zip(job, ctx, temp, pdf, f"{base}.pdf", generated_at=generated_at, step=step)
             final_name = f"{base}.zip"
         del pdf
-        step("Finishing", 98)
+        step(_("Finishing"), 98)
         if not services.finish(job, token, temp, final_name, page_count=job.page_count):
             return "lost"
         return "complete"

@@ -3,6 +3,7 @@ chosen) and the as-of date (today when empty)."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import PackFramework
 
@@ -11,24 +12,24 @@ OPTIONAL_FRAMEWORKS = [(k, v) for k, v in PackFramework.choices if k != PackFram
 
 class PackRequestForm(forms.Form):
     frameworks = forms.MultipleChoiceField(
-        label="Also cover",
+        label=_("Also cover"),
         choices=OPTIONAL_FRAMEWORKS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="ISO/IEC 42001 is always covered.",
+        help_text=_("ISO/IEC 42001 is always covered."),
     )
     ai_systems = forms.ModelMultipleChoiceField(
-        label="AI systems",
+        label=_("AI systems"),
         queryset=None,
         required=False,
-        help_text="Leave empty for every system in the AIMS scope.",
+        help_text=_("Leave empty for every system in the AIMS scope."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     as_of = forms.DateField(
-        label="As of",
+        label=_("As of"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The pack shows the AIMS as it was at the end of this day. Empty: now.",
+        help_text=_("The pack shows the AIMS as it was at the end of this day. Empty: now."),
     )
 
     def __init__(self, *args, systems=None, **kwargs):
@@ -39,5 +40,5 @@ class PackRequestForm(forms.Form):
     def clean_as_of(self):
         value = self.cleaned_data.get("as_of")
         if value and value > timezone.localdate():
-            raise forms.ValidationError("The as-of date cannot be in the future.")
+            raise forms.ValidationError(_("The as-of date cannot be in the future."))
         return value

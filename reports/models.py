@@ -8,6 +8,7 @@ and the finished file's path, SHA-256 and size. Every download is recorded in ``
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from aims.models import ReferencedModel
 
@@ -15,15 +16,15 @@ USER = settings.AUTH_USER_MODEL
 
 
 class JobKind(models.TextChoices):
-    PACK = "pack", "Evidence pack"
-    DOSSIER = "dossier", "AI system dossier"
+    PACK = "pack", _("Evidence pack")
+    DOSSIER = "dossier", _("AI system dossier")
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    COMPLETE = "complete", "Complete"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    COMPLETE = "complete", _("Complete")
+    FAILED = "failed", _("Failed")
 
 
 # Frameworks a pack may cover; ISO/IEC 42001 is always included.
@@ -45,9 +46,9 @@ class ReportJob(ReferencedModel):
 
     kind = models.CharField(max_length=10, choices=JobKind.choices, default=JobKind.PACK)
     requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    frameworks = models.JSONField(default=list, help_text="Framework keys; ISO/IEC 42001 is always included.")
+    frameworks = models.JSONField(default=list, help_text=_("Framework keys; ISO/IEC 42001 is always included."))
     ai_system_ids = models.JSONField(
-        "AI systems", default=list, blank=True, help_text="Ids of the systems covered; empty = all in scope."
+        _("AI systems"), default=list, blank=True, help_text=_("Ids of the systems covered; empty = all in scope.")
     )
     ai_system = models.ForeignKey(
         "registry.AISystem",
@@ -55,9 +56,9 @@ class ReportJob(ReferencedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The system of a dossier.",
+        help_text=_("The system of a dossier."),
     )
-    as_of = models.DateTimeField("as of", help_text="The pack shows the AIMS as it was at this moment.")
+    as_of = models.DateTimeField(_("as of"), help_text=_("The pack shows the AIMS as it was at this moment."))
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     stage = models.CharField(max_length=120, blank=True)
     percent = models.PositiveSmallIntegerField(default=0)
@@ -69,15 +70,15 @@ class ReportJob(ReferencedModel):
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    file_path = models.CharField(max_length=300, blank=True, help_text="Relative to the reports folder.")
+    file_path = models.CharField(max_length=300, blank=True, help_text=_("Relative to the reports folder."))
     file_name = models.CharField(max_length=200, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "evidence pack"
-        verbose_name_plural = "evidence packs"
+        verbose_name = _("evidence pack")
+        verbose_name_plural = _("evidence packs")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organisation", "kind", "-created_at"])]
 
@@ -91,9 +92,9 @@ class ReportJob(ReferencedModel):
     @property
     def title(self) -> str:
         if self.kind == JobKind.DOSSIER:
-            system = self.ai_system.reference if self.ai_system_id else "a deleted system"
-            return f"Dossier of {system} as of {self.as_of:%Y-%m-%d}"
-        return f"Evidence pack as of {self.as_of:%Y-%m-%d}"
+            system = self.ai_system.reference if self.ai_system_id else _("a deleted system")
+            return _("Dossier of %(system)s as of %(date)s") % {"system": system, "date": f"{self.as_of:%Y-%m-%d}"}
+        return _("Evidence pack as of %(date)s") % {"date": f"{self.as_of:%Y-%m-%d}"}
 
     @property
     def is_finished(self) -> bool:

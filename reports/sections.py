@@ -19,7 +19,9 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy, ngettext
 
+from audits.builtin_kpis import catalogue_text
 from reports.asof import links, snapshot
 
 CHANGE_PERIOD_DAYS = 365
@@ -231,6 +233,8 @@ def gather_objectives(ctx: PackContext) -> dict:
     ):
         points[snap[0]].append((snap[1], snap[2]))
     for kpi in kpis:
+        # Historical rows: the built-in KPI names are translated here (the model's property is not on them).
+        kpi.display_name = catalogue_text(kpi.name)
         series = points.get(kpi.id, [])
         kpi.latest = series[-1][1] if series else None
         kpi.chart = trend_chart_svg(
@@ -240,7 +244,7 @@ def gather_objectives(ctx: PackContext) -> dict:
             target=kpi.target,
             amber=kpi.amber_threshold,
             red=kpi.red_threshold,
-            title=f"{kpi.reference} {kpi.name}",
+            title=f"{kpi.reference} {kpi.display_name}",
             id_prefix=f"pdf-{kpi.reference}",
             width=640,
             height=200,
@@ -513,7 +517,7 @@ def _input_items(inputs: dict) -> list[tuple[str, str]]:
             )
             heading = value.get("title", heading)
         elif isinstance(value, list):
-            text = f"{len(value)} item{'s' if len(value) != 1 else ''}"
+            text = ngettext("%(count)d item", "%(count)d items", len(value)) % {"count": len(value)}
         else:
             text = str(value)
         items.append((heading, text))
@@ -659,28 +663,34 @@ def gather_system(ctx: PackContext) -> dict:
 
 
 PACK_SECTIONS: tuple[Section, ...] = (
-    Section("scope", "Scope and context of the AIMS", gather_scope, "4.1–4.3"),
-    Section("policy", "AI policy and its approval", gather_policy, "5.2"),
-    Section("roles", "Roles, responsibilities and authorities", gather_roles, "5.3"),
-    Section("objectives", "AI objectives and KPI trends", gather_objectives, "6.2, 9.1"),
-    Section("inventory", "AI system inventory and EU AI Act classification", gather_inventory, "A.4, A.6"),
-    Section("risk", "Risk criteria, heat maps and risk register", gather_risk, "6.1, 8.2, 8.3"),
-    Section("impact", "AI system impact assessments", gather_impact, "6.1.4, 8.4"),
-    Section("soa", "Statement of Applicability", gather_soa, "6.1.3"),
-    Section("controls", "Controls and evidence index", gather_controls, "8.1"),
-    Section("frameworks", "Other frameworks covered", gather_frameworks, ""),
-    Section("audits", "Internal audits, nonconformities and corrective actions", gather_audits, "9.2, 10.2"),
-    Section("review", "Management review: inputs and decisions", gather_review, "9.3"),
-    Section("incidents", "AI incidents", gather_incidents, "A.8.4"),
-    Section("history", "Change history for the period", gather_history, "7.5.3"),
-    Section("docindex", "Documented-information index", gather_docindex, "7.5"),
+    Section("scope", gettext_lazy("Scope and context of the AIMS"), gather_scope, "4.1–4.3"),
+    Section("policy", gettext_lazy("AI policy and its approval"), gather_policy, "5.2"),
+    Section("roles", gettext_lazy("Roles, responsibilities and authorities"), gather_roles, "5.3"),
+    Section("objectives", gettext_lazy("AI objectives and KPI trends"), gather_objectives, "6.2, 9.1"),
+    Section(
+        "inventory", gettext_lazy("AI system inventory and EU AI Act classification"), gather_inventory, "A.4, A.6"
+    ),
+    Section("risk", gettext_lazy("Risk criteria, heat maps and risk register"), gather_risk, "6.1, 8.2, 8.3"),
+    Section("impact", gettext_lazy("AI system impact assessments"), gather_impact, "6.1.4, 8.4"),
+    Section("soa", gettext_lazy("Statement of Applicability"), gather_soa, "6.1.3"),
+    Section("controls", gettext_lazy("Controls and evidence index"), gather_controls, "8.1"),
+    Section("frameworks", gettext_lazy("Other frameworks covered"), gather_frameworks, ""),
+    Section(
+        "audits", gettext_lazy("Internal audits, nonconformities and corrective actions"), gather_audits, "9.2, 10.2"
+    ),
+    Section("review", gettext_lazy("Management review: inputs and decisions"), gather_review, "9.3"),
+    Section("incidents", gettext_lazy("AI incidents"), gather_incidents, "A.8.4"),
+    Section("history", gettext_lazy("Change history for the period"), gather_history, "7.5.3"),
+    Section("docindex", gettext_lazy("Documented-information index"), gather_docindex, "7.5"),
 )
 
 DOSSIER_SECTIONS: tuple[Section, ...] = (
-    Section("system", "The AI system: purpose, classification, data and models", gather_system, "A.6.2.7"),
-    Section("risk", "Risks", gather_risk, "6.1, 8.2"),
-    Section("impact", "Impact assessment", gather_impact, "A.5"),
-    Section("controls", "Controls and evidence", gather_controls, "8.1"),
-    Section("incidents", "Incidents", gather_incidents, "A.8.4"),
-    Section("history", "History of the system", gather_history, "7.5.3"),
+    Section(
+        "system", gettext_lazy("The AI system: purpose, classification, data and models"), gather_system, "A.6.2.7"
+    ),
+    Section("risk", gettext_lazy("Risks"), gather_risk, "6.1, 8.2"),
+    Section("impact", gettext_lazy("Impact assessment"), gather_impact, "A.5"),
+    Section("controls", gettext_lazy("Controls and evidence"), gather_controls, "8.1"),
+    Section("incidents", gettext_lazy("Incidents"), gather_incidents, "A.8.4"),
+    Section("history", gettext_lazy("History of the system"), gather_history, "7.5.3"),
 )

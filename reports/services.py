@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.access import record_access
 from accounts.models import AccessKind
@@ -47,7 +49,9 @@ def normalise_frameworks(keys) -> list[str]:
     valid = {key for key, _ in PackFramework.choices}
     unknown = [k for k in keys or [] if k not in valid]
     if unknown:
-        raise ServiceError(f"Unknown framework: {', '.join(map(str, unknown))}.", field="frameworks")
+        raise ServiceError(
+            _("Unknown framework: %(frameworks)s.") % {"frameworks": ", ".join(map(str, unknown))}, field="frameworks"
+        )
     chosen = {ALWAYS_FRAMEWORK, *(keys or [])}
     return [key for key, _ in PackFramework.choices if key in chosen]
 
@@ -62,9 +66,9 @@ def resolve_as_of(value) -> dt.datetime:
     elif isinstance(value, dt.date):
         moment = timezone.make_aware(dt.datetime.combine(value, dt.time.max))
     else:
-        raise ServiceError("Give a date.", field="as_of")
+        raise ServiceError(_("Give a date."), field="as_of")
     if moment.date() > timezone.localdate() and moment > now + dt.timedelta(minutes=5):
-        raise ServiceError("The as-of date cannot be in the future.", field="as_of")
+        raise ServiceError(_("The as-of date cannot be in the future."), field="as_of")
     return min(moment, now)
 
 
@@ -73,13 +77,13 @@ def _check_rate(organisation) -> None:
     jobs = ReportJob.objects.filter(organisation=organisation)
     if jobs.filter(created_at__gte=since).count() >= settings.REPORTS_MAX_PER_HOUR:
         raise RateLimited(
-            f"This organisation has requested {settings.REPORTS_MAX_PER_HOUR} packs in the last hour, the most "
-            "allowed. Try again later."
+            _("This organisation has requested %(count)s packs in the last hour, the most allowed. Try again later.")
+            % {"count": settings.REPORTS_MAX_PER_HOUR}
         )
     if jobs.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).count() >= settings.REPORTS_MAX_ACTIVE:
         raise RateLimited(
-            f"{settings.REPORTS_MAX_ACTIVE} packs are already being built for this organisation. Wait for one to "
-            "finish."
+            _("%(count)s packs are already being built for this organisation. Wait for one to finish.")
+            % {"count": settings.REPORTS_MAX_ACTIVE}
         )
 
 
@@ -98,11 +102,11 @@ def _enqueue(job: ReportJob) -> None:
 def request_pack(*, user, organisation, frameworks=None, ai_systems=None, as_of=None) -> ReportJob:
     """Record a pack request and queue its build (after commit). Officers and auditors only."""
     if not can(user, "add", ReportJob, organisation):
-        raise ServiceError("Only officers and auditors can request evidence packs.")
+        raise ServiceError(_("Only officers and auditors can request evidence packs."))
     system_ids = []
     for system in ai_systems or []:
         if getattr(system, "organisation_id", None) != organisation.pk:
-            raise ServiceError("Choose AI systems of this organisation.", field="ai_systems")
+            raise ServiceError(_("Choose AI systems of this organisation."), field="ai_systems")
         system_ids.append(str(system.pk))
     return _queue_job(
         organisation,
@@ -117,9 +121,9 @@ def request_pack(*, user, organisation, frameworks=None, ai_systems=None, as_of=
 def request_dossier(*, user, organisation, system, as_of=None) -> ReportJob:
     """Queue the dossier of one AI system (anyone who may export in the organisation)."""
     if system.organisation_id != organisation.pk or not can(user, "view", system, organisation):
-        raise ServiceError("No such AI system.")
+        raise ServiceError(_("No such AI system."))
     if not (can(user, "add", ReportJob, organisation) or can(user, "export", ReportJob, organisation)):
-        raise ServiceError("You cannot build dossiers in this organisation.")
+        raise ServiceError(_("You cannot build dossiers in this organisation."))
     return _queue_job(
         organisation,
         kind=JobKind.DOSSIER,
@@ -139,7 +143,7 @@ def _queue_job(organisation, **fields) -> ReportJob:
         # One request at a time per organisation, so that concurrent requests cannot pass the limit together.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         _check_rate(organisation)
-        job = ReportJob(organisation=organisation, stage="Waiting for a worker", **fields)
+        job = ReportJob(organisation=organisation, stage=gettext_noop("Waiting for a worker"), **fields)
         job.assign_reference()
         job.save()
         _enqueue(job)
@@ -164,7 +168,7 @@ def claim(job_id) -> str | None:
         heartbeat_at=now,
         started_at=now,
         attempts=F("attempts") + 1,
-        stage="Starting",
+        stage=gettext_noop("Starting"),
         percent=1,
         error="",
     )
@@ -191,13 +195,16 @@ def fail(job_id, token: str | None, message: str) -> None:
     jobs = ReportJob.objects.filter(pk=job_id).exclude(status=JobStatus.COMPLETE)
     if token:
         jobs = jobs.filter(lease=token)
-    jobs.update(status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now(), stage="Failed")
+    jobs.update(status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now(), stage=gettext_noop("Failed"))
 
 
 def release(job_id, token: str, message: str) -> None:
     """Give the job back for a retry (a transient error): queued again, the error kept for the record."""
     ReportJob.objects.filter(pk=job_id, lease=token, status=JobStatus.RUNNING).update(
-        status=JobStatus.QUEUED, lease="", stage=f"Retrying after an error: {message[:80]}", percent=0
+        status=JobStatus.QUEUED,
+        lease="",
+        stage=_("Retrying after an error: %(error)s") % {"error": message[:80]},
+        percent=0,
     )
 
 
@@ -268,7 +275,7 @@ def finish(job: ReportJob, token: str, temp: Path, final_name: str, *, page_coun
         os.replace(temp, final)
         ReportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.COMPLETE,
-            stage="Complete",
+            stage=gettext_noop("Complete"),
             percent=100,
             finished_at=timezone.now(),
             file_path=str(final.relative_to(reports_root())),

@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +38,21 @@ def build_report(self, job_id: str) -> str:
     except ReportJob.DoesNotExist:
         return "gone"
     except SoftTimeLimitExceeded:
-        services.fail(job_id, None, "The pack took too long to build and was stopped. Narrow it to fewer systems.")
+        services.fail(
+            job_id, None, gettext("The pack took too long to build and was stopped. Narrow it to fewer systems.")
+        )
         return "failed"
     except Exception as exc:
         logger.exception("Building report %s failed (attempt %s)", job_id, self.request.retries + 1)
         job = ReportJob.objects.filter(pk=job_id).only("lease").first()
         token = job.lease if job else ""
         if self.request.retries >= self.max_retries:
-            services.fail(job_id, token, f"The build failed after {self.max_retries + 1} attempts: {exc}")
+            services.fail(
+                job_id,
+                token,
+                gettext("The build failed after %(attempts)s attempts: %(error)s")
+                % {"attempts": self.max_retries + 1, "error": exc},
+            )
             return "failed"
         services.release(job_id, token, str(exc))
         raise self.retry(exc=exc, countdown=min(60, 5 * 2**self.request.retries)) from exc

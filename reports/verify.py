@@ -8,6 +8,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from reports.manifest import MANIFEST_NAME
 
 
@@ -29,7 +31,7 @@ def verify_zip(path: Path | str, *, expected_sha256: str = "") -> Verification:
     result = Verification()
     path = Path(path)
     if not path.is_file():
-        result.problems.append(f"{path.name}: the file is missing")
+        result.problems.append(_("%(name)s: the file is missing") % {"name": path.name})
         return result
     if expected_sha256:
         digest = hashlib.sha256()
@@ -37,25 +39,27 @@ def verify_zip(path: Path | str, *, expected_sha256: str = "") -> Verification:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         if digest.hexdigest() != expected_sha256:
-            result.problems.append(f"{path.name}: SHA-256 of the pack differs from the one recorded when it was built")
+            result.problems.append(
+                _("%(name)s: SHA-256 of the pack differs from the one recorded when it was built") % {"name": path.name}
+            )
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        result.problems.append(f"{path.name}: not a readable ZIP file")
+        result.problems.append(_("%(name)s: not a readable ZIP file") % {"name": path.name})
         return result
     with archive:
         try:
             result.manifest = json.loads(archive.read(MANIFEST_NAME))
         except (KeyError, ValueError):
-            result.problems.append(f"{MANIFEST_NAME} is missing or unreadable")
+            result.problems.append(_("%(manifest)s is missing or unreadable") % {"manifest": MANIFEST_NAME})
             return result
         listed = {entry["path"]: entry for entry in result.manifest.get("files", [])}
         present = {name for name in archive.namelist() if not name.endswith("/")} - {MANIFEST_NAME}
         for name in sorted(present - set(listed)):
-            result.problems.append(f"{name}: in the ZIP but not in the manifest")
+            result.problems.append(_("%(name)s: in the ZIP but not in the manifest") % {"name": name})
         for name, entry in sorted(listed.items()):
             if name not in present:
-                result.problems.append(f"{name}: in the manifest but missing from the ZIP")
+                result.problems.append(_("%(name)s: in the manifest but missing from the ZIP") % {"name": name})
                 continue
             digest = hashlib.sha256()
             size = 0
@@ -65,9 +69,12 @@ def verify_zip(path: Path | str, *, expected_sha256: str = "") -> Verification:
                     size += len(block)
             result.checked += 1
             if digest.hexdigest() != entry.get("sha256"):
-                result.problems.append(f"{name}: SHA-256 mismatch")
+                result.problems.append(_("%(name)s: SHA-256 mismatch") % {"name": name})
             if size != entry.get("size"):
-                result.problems.append(f"{name}: size {size} differs from the manifest's {entry.get('size')}")
+                result.problems.append(
+                    _("%(name)s: size %(size)s differs from the manifest's %(expected)s")
+                    % {"name": name, "size": size, "expected": entry.get("size")}
+                )
     return result
 
 
@@ -76,12 +83,12 @@ def verify_pdf(path: Path | str, *, expected_sha256: str) -> Verification:
     result = Verification()
     path = Path(path)
     if not path.is_file():
-        result.problems.append(f"{path.name}: the file is missing")
+        result.problems.append(_("%(name)s: the file is missing") % {"name": path.name})
         return result
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     result.checked = 1
     if digest != expected_sha256:
-        result.problems.append(f"{path.name}: SHA-256 mismatch")
+        result.problems.append(_("%(name)s: SHA-256 mismatch") % {"name": path.name})
     return result
 
 
@@ -92,7 +99,9 @@ def verify_job(job) -> Verification:
     path = file_of(job)
     if job.status != JobStatus.COMPLETE or path is None:
         result = Verification()
-        result.problems.append(f"{job.reference} is not complete; there is nothing to verify")
+        result.problems.append(
+            _("%(reference)s is not complete; there is nothing to verify") % {"reference": job.reference}
+        )
         return result
     if job.kind == JobKind.DOSSIER:
         return verify_pdf(path, expected_sha256=job.sha256)

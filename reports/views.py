@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from aims.crud import OrganisationViewMixin
@@ -90,7 +91,9 @@ class PackListView(OrganisationViewMixin, View):
             for field, errors in exc.as_detail().items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.get(request, form=form)
-        messages.success(request, f"{job.reference} is queued; this page shows its progress.")
+        messages.success(
+            request, _("%(reference)s is queued; this page shows its progress.") % {"reference": job.reference}
+        )
         return redirect(job.get_absolute_url())
 
 
@@ -115,7 +118,7 @@ class PackDownloadView(OrganisationViewMixin, View):
         job = get_object_or_404(_jobs(request), pk=pk)
         response = pack_file_response(request, job, via="web")
         if response is None:
-            raise Http404("The pack is not ready.")
+            raise Http404(_("The pack is not ready."))
         return response
 
 
@@ -128,7 +131,11 @@ class PackVerifyView(OrganisationViewMixin, View):
             raise Http404
         result = verify_job(job)
         if result.ok:
-            messages.success(request, f"{job.reference}: all {result.checked} files match their SHA-256.")
+            messages.success(
+                request,
+                _("%(reference)s: all %(checked)s files match their SHA-256.")
+                % {"reference": job.reference, "checked": result.checked},
+            )
         else:
             messages.error(request, f"{job.reference}: " + "; ".join(result.problems[:10]))
         return redirect(job.get_absolute_url())
@@ -146,5 +153,9 @@ class DossierRequestView(OrganisationViewMixin, View):
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(reverse("registry:aisystem-detail", args=[system.pk]) + "?tab=dossier")
-        messages.success(request, f"The dossier of {system.reference} is queued ({job.reference}).")
+        messages.success(
+            request,
+            _("The dossier of %(reference)s is queued (%(job)s).")
+            % {"reference": system.reference, "job": job.reference},
+        )
         return redirect(job.get_absolute_url())

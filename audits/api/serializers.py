@@ -2,6 +2,7 @@
 requirements are ``framework key:identifier``. Statuses, verification, reporting and the frozen review inputs are
 read-only here: they change through the viewsets' actions, which call the services."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -61,7 +62,9 @@ class MembersField(serializers.ListField):
         )
         missing = sorted(set(names) - {u.username for u in users})
         if missing:
-            raise serializers.ValidationError(f"Not members of this organisation: {', '.join(missing)}.")
+            raise serializers.ValidationError(
+                _("Not members of this organisation: %(members)s.") % {"members": ", ".join(missing)}
+            )
         return users
 
 

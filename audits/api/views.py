@@ -2,6 +2,7 @@
 CRUD calls the services; transitions are actions that call one service each."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -208,7 +209,7 @@ class FindingViewSet(FastListMixin, OrganisationScopedViewSet):
         data = dict(data)
         audit = data.pop("audit", instance.audit)
         if audit.pk != instance.audit_id:
-            raise ServiceError("A finding stays with its audit.", field="audit")
+            raise ServiceError(_("A finding stays with its audit."), field="audit")
         return services.finding_update(actor=self.request.user, finding=instance, data=data, reason=THROUGH_API)
 
     def delete_object(self, instance):
@@ -291,7 +292,7 @@ class CorrectiveActionViewSet(OrganisationScopedViewSet):
         data = dict(data)
         nc = data.pop("nonconformity", instance.nonconformity)
         if nc.pk != instance.nonconformity_id:
-            raise ServiceError("An action stays with its nonconformity.", field="nonconformity")
+            raise ServiceError(_("An action stays with its nonconformity."), field="nonconformity")
         return services.corrective_action_update(
             actor=self.request.user, action=instance, data=data, reason=THROUGH_API
         )

@@ -21,3 +21,28 @@ __all__ = [
     "ReviewAction",
     "ReviewDecision",
 ]
+
+
+def _set_plural_names() -> None:
+    """Plural names in the reader's language. Set on ``_meta`` rather than in ``Meta`` because the migration
+    autodetector reads only what ``Meta`` declared: a display name needs no migration. Without them Django adds
+    an "s" to the translated singular ("KI-Vorfalls")."""
+    from django.utils.translation import gettext_lazy as _
+
+    plurals = {
+        AuditProgramme: _("audit programmes"),
+        ChecklistItem: _("checklist items"),
+        Finding: _("audit findings"),
+        CorrectiveAction: _("corrective actions"),
+        Incident: _("AI incidents"),
+        IncidentEscalation: _("escalations"),
+        KPISnapshot: _("KPI snapshots"),
+        ManagementReview: _("management reviews"),
+        ReviewDecision: _("review decisions"),
+        ReviewAction: _("review actions"),
+    }
+    for model, plural in plurals.items():
+        model._meta.verbose_name_plural = plural
+
+
+_set_plural_names()

@@ -8,6 +8,7 @@ corrective action has been verified effective (``audits.services.nonconformity_c
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.actions import ActionStateMixin
@@ -50,32 +51,34 @@ class Nonconformity(OwnedMixin, ReferencedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="nonconformities",
-        help_text="The risk whose review found it, if any.",
+        help_text=_("The risk whose review found it, if any."),
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(help_text="What does not conform, and where.")
+    description = models.TextField(help_text=_("What does not conform, and where."))
     requirement = models.ForeignKey(
         Requirement,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The requirement not met (any framework).",
+        help_text=_("The requirement not met (any framework)."),
     )
     grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.MINOR)
     detected_on = models.DateField(default=timezone.localdate)
-    detected_by = _member_fk("detected by")
-    immediate_correction = models.TextField(blank=True, help_text="What was done at once to contain it.")
+    detected_by = _member_fk(_("detected by"))
+    immediate_correction = models.TextField(blank=True, help_text=_("What was done at once to contain it."))
     root_cause_method = models.CharField(
-        "root-cause method", max_length=20, choices=RootCauseMethod.choices, default=RootCauseMethod.FIVE_WHYS
+        _("root-cause method"), max_length=20, choices=RootCauseMethod.choices, default=RootCauseMethod.FIVE_WHYS
     )
-    five_whys = models.JSONField("5 whys", default=list, blank=True, help_text="The successive answers to 'why?'.")
-    root_cause = models.TextField("root cause", blank=True)
-    risk_register_changed = models.BooleanField("the risk register was updated", default=False)
-    controls_changed = models.BooleanField("controls were changed", default=False)
-    changes_note = models.TextField("changes made to risks or controls", blank=True)
+    five_whys = models.JSONField(
+        _("5 whys"), default=list, blank=True, help_text=_("The successive answers to 'why?'.")
+    )
+    root_cause = models.TextField(_("root cause"), blank=True)
+    risk_register_changed = models.BooleanField(_("the risk register was updated"), default=False)
+    controls_changed = models.BooleanField(_("controls were changed"), default=False)
+    changes_note = models.TextField(_("changes made to risks or controls"), blank=True)
     status = models.CharField(max_length=20, choices=NCStatus.choices, default=NCStatus.OPEN, editable=False)
-    closed_by = _member_fk("closed by", editable=False)
+    closed_by = _member_fk(_("closed by"), editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     closure_note = models.TextField(blank=True, editable=False)
     days_to_close = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -84,8 +87,8 @@ class Nonconformity(OwnedMixin, ReferencedModel):
     objects = NonconformityQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "nonconformity"
-        verbose_name_plural = "nonconformities"
+        verbose_name = _("nonconformity")
+        verbose_name_plural = _("nonconformities")
         ordering = ["-detected_on", "-reference"]
         indexes = [
             models.Index(fields=["organisation", "status"]),
@@ -124,20 +127,20 @@ class CorrectiveAction(ActionStateMixin, OwnedMixin, ReferencedModel):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    completion_note = models.TextField("what was done", blank=True)
+    completion_note = models.TextField(_("what was done"), blank=True)
     effectiveness = models.CharField(max_length=20, choices=Effectiveness.choices, blank=True, editable=False)
-    verified_by = _member_fk("verified by", editable=False)
+    verified_by = _member_fk(_("verified by"), editable=False)
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    verification_note = models.TextField("how effectiveness was checked", blank=True, editable=False)
+    verification_note = models.TextField(_("how effectiveness was checked"), blank=True, editable=False)
     verification_evidence = models.ManyToManyField(
-        Evidence, blank=True, related_name="+", verbose_name="verification evidence"
+        Evidence, blank=True, related_name="+", verbose_name=_("verification evidence")
     )
     history = HistoricalRecords()
 
     objects = ActionQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "corrective action"
+        verbose_name = _("corrective action")
         ordering = ["due_date", "reference"]
         indexes = [models.Index(fields=["organisation", "status", "due_date"])]
 

@@ -9,6 +9,7 @@ are rows of their own.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
@@ -33,19 +34,21 @@ class Incident(OwnedMixin, ReferencedModel):
     OWNER_FIELDS = ("owner", "reported_by")
 
     title = models.CharField(max_length=200)
-    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="incidents", verbose_name="AI systems")
+    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="incidents", verbose_name=_("AI systems"))
     detected_at = models.DateTimeField(default=timezone.now)
     reported_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="reported by"
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reported by")
     )
-    description = models.TextField(help_text="What happened, to whom, and how it was noticed.")
+    description = models.TextField(help_text=_("What happened, to whom, and how it was noticed."))
     harm_types = models.CharField(
-        "harm", max_length=200, blank=True, help_text="Comma-separated harm keys (health_safety, security ...)."
+        _("harm"), max_length=200, blank=True, help_text=_("Comma-separated harm keys (health_safety, security ...).")
     )
     severity = models.CharField(max_length=10, choices=IncidentSeverity.choices, default=IncidentSeverity.MEDIUM)
-    affected_persons = models.TextField("persons affected", blank=True)
-    affected_count = models.PositiveIntegerField("number of persons affected", null=True, blank=True)
-    containment = models.TextField("containment", blank=True, help_text="What was done to stop or limit the harm.")
+    affected_persons = models.TextField(_("persons affected"), blank=True)
+    affected_count = models.PositiveIntegerField(_("number of persons affected"), null=True, blank=True)
+    containment = models.TextField(
+        _("containment"), blank=True, help_text=_("What was done to stop or limit the harm.")
+    )
     status = models.CharField(max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.OPEN)
     root_cause = models.TextField(blank=True)
     lessons_learned = models.TextField(blank=True)
@@ -53,30 +56,32 @@ class Incident(OwnedMixin, ReferencedModel):
         Nonconformity, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
     )
     serious = models.BooleanField(
-        "serious incident (EU AI Act Art. 3(49))",
+        _("serious incident (EU AI Act Art. 3(49))"),
         default=False,
-        help_text="For high-risk AI systems this starts the Art. 73 reporting clock.",
+        help_text=_("For high-risk AI systems this starts the Art. 73 reporting clock."),
     )
-    serious_category = models.CharField("reporting limit", max_length=20, choices=SeriousCategory.choices, blank=True)
+    serious_category = models.CharField(
+        _("reporting limit"), max_length=20, choices=SeriousCategory.choices, blank=True
+    )
     aware_at = models.DateTimeField(
-        "became aware at",
+        _("became aware at"),
         null=True,
         blank=True,
-        help_text="When the organisation became aware of the serious incident; the clock counts from this day.",
+        help_text=_("When the organisation became aware of the serious incident; the clock counts from this day."),
     )
     reporting_deadline = models.DateTimeField(null=True, blank=True, editable=False)
-    reported_to_authority_at = models.DateTimeField("reported to the authority at", null=True, blank=True)
+    reported_to_authority_at = models.DateTimeField(_("reported to the authority at"), null=True, blank=True)
     authority = models.CharField(
-        "authority", max_length=200, blank=True, help_text="The market surveillance authority."
+        _("authority"), max_length=200, blank=True, help_text=_("The market surveillance authority.")
     )
-    authority_reference = models.CharField("authority's reference", max_length=100, blank=True)
+    authority_reference = models.CharField(_("authority's reference"), max_length=100, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = IncidentQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "AI incident"
+        verbose_name = _("AI incident")
         ordering = ["-detected_at", "-reference"]
         indexes = [
             models.Index(fields=["organisation", "status"]),
@@ -131,15 +136,15 @@ class IncidentEscalation(OrganisationScopedModel):
     OWNER_FIELDS = ()
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="escalations")
-    notified = models.CharField("who was notified", max_length=200)
-    notified_at = models.DateTimeField("when", default=timezone.now)
-    channel = models.CharField("how", max_length=100, blank=True, help_text="Phone, e-mail, meeting ...")
+    notified = models.CharField(_("who was notified"), max_length=200)
+    notified_at = models.DateTimeField(_("when"), default=timezone.now)
+    channel = models.CharField(_("how"), max_length=100, blank=True, help_text=_("Phone, e-mail, meeting ..."))
     note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "escalation"
+        verbose_name = _("escalation")
         ordering = ["notified_at"]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ latest two values so lists, the dashboard and the review pack read RAG and trend
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
@@ -28,28 +29,31 @@ class KPI(OwnedMixin, ReferencedModel):
     CONTRIBUTOR_MAY_ADD = False
 
     name = models.CharField(max_length=200)
-    definition = models.TextField(blank=True, help_text="What is measured, how, and from which data.")
+    definition = models.TextField(blank=True, help_text=_("What is measured, how, and from which data."))
     kind = models.CharField(max_length=10, choices=KPIKind.choices, default=KPIKind.MANUAL)
     builtin_key = models.CharField(
-        "computation", max_length=40, blank=True, help_text="For a KPI computed from AIMS data: which computation."
+        _("computation"),
+        max_length=40,
+        blank=True,
+        help_text=_("For a KPI computed from AIMS data: which computation."),
     )
-    unit = models.CharField(max_length=20, blank=True, help_text="E.g. %, days, count.")
+    unit = models.CharField(max_length=20, blank=True, help_text=_("E.g. %, days, count."))
     direction = models.CharField(max_length=10, choices=KPIDirection.choices, default=KPIDirection.HIGHER)
-    target = models.DecimalField(**_NUMBER, help_text="The value aimed for (drawn on the chart).")
+    target = models.DecimalField(**_NUMBER, help_text=_("The value aimed for (drawn on the chart)."))
     amber_threshold = models.DecimalField(
-        **_NUMBER, help_text="Worse than this, the KPI shows amber. Left empty, the target is used."
+        **_NUMBER, help_text=_("Worse than this, the KPI shows amber. Left empty, the target is used.")
     )
-    red_threshold = models.DecimalField(**_NUMBER, help_text="Worse than this, the KPI shows red.")
+    red_threshold = models.DecimalField(**_NUMBER, help_text=_("Worse than this, the KPI shows red."))
     objective = models.ForeignKey(
         Objective,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="kpis",
-        verbose_name="AI objective measured",
-        help_text="New values are recorded against this objective (when it is approved).",
+        verbose_name=_("AI objective measured"),
+        help_text=_("New values are recorded against this objective (when it is approved)."),
     )
-    is_active = models.BooleanField("measured", default=True, help_text="Inactive KPIs keep their history.")
+    is_active = models.BooleanField(_("measured"), default=True, help_text=_("Inactive KPIs keep their history."))
     last_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True, editable=False)
     last_taken_at = models.DateTimeField(null=True, blank=True, editable=False)
     previous_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True, editable=False)
@@ -58,8 +62,8 @@ class KPI(OwnedMixin, ReferencedModel):
     objects = KPIQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "KPI"
-        verbose_name_plural = "KPIs"
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
         ordering = ["reference"]
         constraints = [
             *ReferencedModel.Meta.constraints,
@@ -72,7 +76,14 @@ class KPI(OwnedMixin, ReferencedModel):
         indexes = [models.Index(fields=["organisation", "is_active"])]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.name}"
+        return f"{self.reference} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language while it is a built-in KPI's catalogue name."""
+        from audits.builtin_kpis import catalogue_text
+
+        return catalogue_text(self.name)
 
     @property
     def is_builtin(self) -> bool:
@@ -111,18 +122,18 @@ class KPISnapshot(OrganisationScopedModel):
     OWNER_FIELDS = ()
     CONTRIBUTOR_MAY_ADD = False
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="snapshots", verbose_name="KPI")
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("KPI"))
     value = models.DecimalField(max_digits=16, decimal_places=4)
     taken_at = models.DateTimeField()
     taken_on = models.DateField(editable=False)
     source = models.CharField(max_length=10, choices=SnapshotSource.choices, default=SnapshotSource.MANUAL)
     taken_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    job = models.CharField(max_length=100, blank=True, help_text="The job that took it, for scheduled snapshots.")
+    job = models.CharField(max_length=100, blank=True, help_text=_("The job that took it, for scheduled snapshots."))
     note = models.CharField(max_length=300, blank=True)
     breakdown = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        verbose_name = "KPI snapshot"
+        verbose_name = _("KPI snapshot")
         ordering = ["-taken_at"]
         constraints = [
             models.UniqueConstraint(
@@ -141,7 +152,7 @@ class KPISnapshot(OrganisationScopedModel):
     @property
     def taken_by_label(self) -> str:
         if self.source == SnapshotSource.JOB:
-            return f"job {self.job}" if self.job else "scheduled job"
+            return _("job %(job)s") % {"job": self.job} if self.job else _("scheduled job")
         if self.taken_by is not None:
             return self.taken_by.get_full_name() or self.taken_by.get_username()
-        return "a former member"
+        return _("a former member")

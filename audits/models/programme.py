@@ -8,6 +8,7 @@ nonconformity (``audits.models.improvement``).
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
@@ -43,21 +44,21 @@ class AuditProgramme(OwnedMixin, ReferencedModel):
     title = models.CharField(max_length=200)
     period_start = models.DateField("period from")
     period_end = models.DateField("period to")
-    objectives = models.TextField("objectives of the programme", blank=True)
+    objectives = models.TextField(_("objectives of the programme"), blank=True)
     planning_basis = models.TextField(
-        "how audits are planned",
+        _("how audits are planned"),
         blank=True,
-        help_text="How importance and earlier results set which areas are audited and how often.",
+        help_text=_("How importance and earlier results set which areas are audited and how often."),
     )
     status = models.CharField(
         max_length=20, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT, editable=False
     )
-    approved_by = _member_fk("approved by", editable=False)
+    approved_by = _member_fk(_("approved by"), editable=False)
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "audit programme"
+        verbose_name = _("audit programme")
         ordering = ["-period_start", "reference"]
 
     def __str__(self) -> str:
@@ -81,48 +82,51 @@ class Audit(ReferencedModel):
         AuditProgramme, null=True, blank=True, on_delete=models.SET_NULL, related_name="audits"
     )
     title = models.CharField(max_length=200)
-    scope = models.TextField("scope", blank=True, help_text="What the audit covers, and what it leaves out.")
+    scope = models.TextField(_("scope"), blank=True, help_text=_("What the audit covers, and what it leaves out."))
     criteria = models.ManyToManyField(
         Requirement,
         blank=True,
         related_name="audits",
-        verbose_name="audit criteria",
-        help_text="Requirements of any framework; the checklist has one line for each.",
+        verbose_name=_("audit criteria"),
+        help_text=_("Requirements of any framework; the checklist has one line for each."),
     )
-    controls = models.ManyToManyField(Control, blank=True, related_name="audits", verbose_name="controls audited")
-    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="audits", verbose_name="AI systems")
-    risks = models.ManyToManyField(Risk, blank=True, related_name="audits", verbose_name="risks in scope")
-    units = models.CharField("units and processes", max_length=300, blank=True)
+    controls = models.ManyToManyField(Control, blank=True, related_name="audits", verbose_name=_("controls audited"))
+    ai_systems = models.ManyToManyField(AISystem, blank=True, related_name="audits", verbose_name=_("AI systems"))
+    risks = models.ManyToManyField(Risk, blank=True, related_name="audits", verbose_name=_("risks in scope"))
+    units = models.CharField(_("units and processes"), max_length=300, blank=True)
     importance = models.CharField(max_length=10, choices=Importance.choices, default=Importance.MEDIUM)
     frequency_months = models.PositiveSmallIntegerField(
-        "audit again after (months)", null=True, blank=True, help_text="Left empty, it follows the importance."
+        _("audit again after (months)"), null=True, blank=True, help_text=_("Left empty, it follows the importance.")
     )
     planning_rationale = models.TextField(
-        "why this audit, now", blank=True, help_text="The importance of the area and what earlier audits found."
+        _("why this audit, now"), blank=True, help_text=_("The importance of the area and what earlier audits found.")
     )
     planned_start = models.DateField(null=True, blank=True)
     planned_end = models.DateField(null=True, blank=True)
     actual_start = models.DateField(null=True, blank=True, editable=False)
     actual_end = models.DateField(null=True, blank=True, editable=False)
-    lead_auditor = _member_fk("lead auditor")
-    team = models.ManyToManyField(USER, blank=True, related_name="+", verbose_name="audit team")
+    lead_auditor = _member_fk(_("lead auditor"))
+    team = models.ManyToManyField(USER, blank=True, related_name="+", verbose_name=_("audit team"))
     external_auditors = models.CharField(
-        "external auditors", max_length=300, blank=True, help_text="Names and firms of auditors who are not members."
+        _("external auditors"),
+        max_length=300,
+        blank=True,
+        help_text=_("Names and firms of auditors who are not members."),
     )
     independence_statement = models.TextField(
-        "independence declaration",
+        _("independence declaration"),
         blank=True,
-        help_text="The auditors declare they do not audit their own work, or say how a conflict is handled.",
+        help_text=_("The auditors declare they do not audit their own work, or say how a conflict is handled."),
     )
-    independence_declared_by = _member_fk("independence declared by", editable=False)
+    independence_declared_by = _member_fk(_("independence declared by"), editable=False)
     independence_declared_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=AuditStatus.choices, default=AuditStatus.PLANNED, editable=False)
-    summary = models.TextField("report summary", blank=True)
+    summary = models.TextField(_("report summary"), blank=True)
     conclusion = models.TextField(blank=True)
     report_recipients = models.CharField(
-        "report sent to", max_length=300, blank=True, help_text="The managers who receive the report."
+        _("report sent to"), max_length=300, blank=True, help_text=_("The managers who receive the report.")
     )
-    reported_by = _member_fk("reported by", editable=False)
+    reported_by = _member_fk(_("reported by"), editable=False)
     reported_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
@@ -165,18 +169,18 @@ class ChecklistItem(OrganisationScopedModel):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(default=0)
     result = models.CharField(max_length=20, choices=ChecklistResult.choices, blank=True, default="")
-    notes = models.TextField(blank=True, help_text="What was seen, and why the result.")
-    sampled_records = models.TextField(blank=True, help_text="The records sampled (references, dates, numbers).")
-    evidence = models.ManyToManyField(Evidence, blank=True, related_name="+", verbose_name="evidence consulted")
-    recorded_by = _member_fk("recorded by", editable=False)
+    notes = models.TextField(blank=True, help_text=_("What was seen, and why the result."))
+    sampled_records = models.TextField(blank=True, help_text=_("The records sampled (references, dates, numbers)."))
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="+", verbose_name=_("evidence consulted"))
+    recorded_by = _member_fk(_("recorded by"), editable=False)
     recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     independence_warning = models.TextField(blank=True, editable=False)
-    independence_acknowledged_by = _member_fk("warning acknowledged by", editable=False)
+    independence_acknowledged_by = _member_fk(_("warning acknowledged by"), editable=False)
     independence_acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "checklist item"
+        verbose_name = _("checklist item")
         ordering = ["audit", "position"]
         constraints = [models.UniqueConstraint(fields=["audit", "requirement"], name="audits_checklist_unique")]
 
@@ -212,13 +216,13 @@ class Finding(ReferencedModel):
     requirement = models.ForeignKey(Requirement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=FindingKind.choices)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="What was found and the evidence for it.")
-    raised_by = _member_fk("raised by")
+    description = models.TextField(blank=True, help_text=_("What was found and the evidence for it."))
+    raised_by = _member_fk(_("raised by"))
     raised_on = models.DateField(default=timezone.localdate)
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "audit finding"
+        verbose_name = _("audit finding")
         ordering = ["-raised_on", "-reference"]
         indexes = [
             models.Index(fields=["organisation", "kind"]),

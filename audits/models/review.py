@@ -3,6 +3,7 @@ frozen, its decisions, and the tracked actions each decision creates."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aims.actions import ActionStateMixin
@@ -28,27 +29,27 @@ class ManagementReview(ReferencedModel):
     planned_date = models.DateField("meeting date")
     location = models.CharField(max_length=200, blank=True)
     chair = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    attendees = models.ManyToManyField(USER, blank=True, related_name="+", verbose_name="attendees (members)")
-    other_attendees = models.CharField(max_length=300, blank=True, help_text="Attendees who are not members.")
+    attendees = models.ManyToManyField(USER, blank=True, related_name="+", verbose_name=_("attendees (members)"))
+    other_attendees = models.CharField(max_length=300, blank=True, help_text=_("Attendees who are not members."))
     top_management_present = models.BooleanField(
-        "top management present", default=False, help_text="Clause 9.3 asks top management to review the AIMS."
+        _("top management present"), default=False, help_text=_("Clause 9.3 asks top management to review the AIMS.")
     )
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PLANNED, editable=False)
     inputs = models.JSONField(default=dict, blank=True, editable=False)
-    inputs_since = models.DateField("changes compiled since", null=True, blank=True, editable=False)
+    inputs_since = models.DateField(_("changes compiled since"), null=True, blank=True, editable=False)
     inputs_compiled_at = models.DateTimeField(null=True, blank=True, editable=False)
     inputs_compiled_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     held_on = models.DateField(null=True, blank=True, editable=False)
-    minutes = models.TextField("discussion", blank=True, help_text="What was discussed, input by input.")
+    minutes = models.TextField(_("discussion"), blank=True, help_text=_("What was discussed, input by input."))
     conclusions = models.TextField(
-        blank=True, help_text="The review's conclusion on the AIMS's suitability, adequacy and effectiveness."
+        blank=True, help_text=_("The review's conclusion on the AIMS's suitability, adequacy and effectiveness.")
     )
     history = HistoricalRecords(excluded_fields=["inputs"])
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "management review"
+        verbose_name = _("management review")
         ordering = ["-planned_date", "-reference"]
 
     def __str__(self) -> str:
@@ -80,7 +81,7 @@ class ReviewDecision(OrganisationScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "review decision"
+        verbose_name = _("review decision")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -99,13 +100,13 @@ class ReviewAction(ActionStateMixin, OwnedMixin, ReferencedModel):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    completion_note = models.TextField("what was done", blank=True)
+    completion_note = models.TextField(_("what was done"), blank=True)
     history = HistoricalRecords()
 
     objects = ActionQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
-        verbose_name = "review action"
+        verbose_name = _("review action")
         ordering = ["due_date", "reference"]
         indexes = [models.Index(fields=["organisation", "status", "due_date"])]
 

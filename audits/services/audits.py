@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from aims.services import ServiceError, check_same_organisation, delete_with_history, save_with_history
@@ -59,14 +60,14 @@ FINDING_FIELDS = ("reference", "kind", "title", "description", "requirement", "r
 
 def _check_period(start, end, *, start_field: str, end_field: str) -> None:
     if start and end and end < start:
-        raise ServiceError("The end cannot be before the start.", field=end_field)
+        raise ServiceError(_("The end cannot be before the start."), field=end_field)
 
 
 @transaction.atomic
 def programme_create(*, actor, organisation, data: dict) -> AuditProgramme:
     """Plan an audit programme for a period (clause 9.2.2)."""
     check_fields(data, PROGRAMME_FIELDS)
-    require_text(data.get("title"), field="title", message="Give the programme a title.")
+    require_text(data.get("title"), field="title", message=_("Give the programme a title."))
     _check_period(data.get("period_start"), data.get("period_end"), start_field="period_start", end_field="period_end")
     check_reference_free(AuditProgramme, organisation, data.get("reference"))
     return apply_changes(
@@ -79,7 +80,7 @@ def programme_update(*, actor, programme: AuditProgramme, data: dict, reason: st
     """Edit the programme's period, objectives or planning basis."""
     check_fields(data, PROGRAMME_FIELDS)
     if "title" in data:
-        require_text(data["title"], field="title", message="Give the programme a title.")
+        require_text(data["title"], field="title", message=_("Give the programme a title."))
     _check_period(
         data.get("period_start", programme.period_start),
         data.get("period_end", programme.period_end),
@@ -95,9 +96,13 @@ def programme_approve(*, actor, programme: AuditProgramme) -> AuditProgramme:
     """Approve a draft programme (officers); an approved programme is the plan audits follow."""
     current = lock(programme)
     if current.status != ProgrammeStatus.DRAFT:
-        raise ServiceError(f"{current.reference} is already {current.get_status_display().lower()}.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is already %(status)s.")
+            % {"reference": current.reference, "status": current.get_status_display().lower()},
+            conflict=True,
+        )
     if not current.objectives.strip():
-        raise ServiceError("State the programme's objectives before approving it.", field="objectives")
+        raise ServiceError(_("State the programme's objectives before approving it."), field="objectives")
     current.status, current.approved_by, current.approved_at = ProgrammeStatus.APPROVED, actor, timezone.now()
     save_with_history(current, actor=actor, reason="Approved")
     return current
@@ -107,7 +112,7 @@ def programme_approve(*, actor, programme: AuditProgramme) -> AuditProgramme:
 def programme_delete(*, actor, programme: AuditProgramme) -> None:
     """Delete a programme none of whose audits has started."""
     if programme.audits.exclude(status=AuditStatus.PLANNED).exists():
-        raise ServiceError("Audits of this programme have started; close the programme instead.", conflict=True)
+        raise ServiceError(_("Audits of this programme have started; close the programme instead."), conflict=True)
     delete_with_history(programme, actor=actor, reason="Deleted")
 
 
@@ -122,12 +127,12 @@ def _check_team(organisation, team) -> None:
         Membership.objects.filter(organisation=organisation, user_id__in=ids).values_list("user_id", flat=True)
     )
     if ids - members:
-        raise ServiceError("Choose members of this organisation for the team.", field="team")
+        raise ServiceError(_("Choose members of this organisation for the team."), field="team")
 
 
 def _check_audit(organisation, data: dict, audit: Audit | None = None) -> None:
     if "title" in data or audit is None:
-        require_text(data.get("title"), field="title", message="Give the audit a title.")
+        require_text(data.get("title"), field="title", message=_("Give the audit a title."))
     start = data.get("planned_start", audit.planned_start if audit else None)
     end = data.get("planned_end", audit.planned_end if audit else None)
     _check_period(start, end, start_field="planned_start", end_field="planned_end")
@@ -135,7 +140,7 @@ def _check_audit(organisation, data: dict, audit: Audit | None = None) -> None:
     _check_team(organisation, data.get("team"))
     frequency = data.get("frequency_months")
     if frequency is not None and not 1 <= frequency <= 60:
-        raise ServiceError("Between 1 and 60 months.", field="frequency_months")
+        raise ServiceError(_("Between 1 and 60 months."), field="frequency_months")
 
 
 @transaction.atomic
@@ -158,7 +163,9 @@ def audit_update(*, actor, audit: Audit, data: dict, reason: str = "Edited") -> 
     current = lock(audit)
     if current.status in (AuditStatus.REPORTED, AuditStatus.CLOSED):
         raise ServiceError(
-            f"{current.reference} is {current.get_status_display().lower()}: its plan is final.", conflict=True
+            _("%(reference)s is %(status)s: its plan is final.")
+            % {"reference": current.reference, "status": current.get_status_display().lower()},
+            conflict=True,
         )
     _check_audit(current.organisation, data, current)
     check_reference_free(Audit, current.organisation, data.get("reference"), exclude_pk=current.pk)
@@ -177,7 +184,9 @@ def checklist_sync(audit: Audit) -> None:
     assessed = [item for item in dropped if item.assessed]
     if assessed:
         names = ", ".join(item.requirement.identifier for item in assessed)
-        raise ServiceError(f"Results are recorded against {names}: keep them in the criteria.", field="criteria")
+        raise ServiceError(
+            _("Results are recorded against %(names)s: keep them in the criteria.") % {"names": names}, field="criteria"
+        )
     ChecklistItem.objects.filter(pk__in=[item.pk for item in dropped]).delete()
     new = [
         ChecklistItem(organisation=audit.organisation, audit=audit, requirement_id=req_id, position=position)
@@ -195,7 +204,10 @@ def checklist_sync(audit: Audit) -> None:
 def audit_delete(*, actor, audit: Audit) -> None:
     """Delete an audit planned by mistake; one with findings or results is closed instead."""
     if audit.findings.exists() or audit.checklist.exclude(result="").exists():
-        raise ServiceError(f"{audit.reference} has results or findings; it cannot be deleted.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s has results or findings; it cannot be deleted.") % {"reference": audit.reference},
+            conflict=True,
+        )
     delete_with_history(audit, actor=actor, reason="Deleted")
 
 
@@ -223,16 +235,19 @@ def independence_conflicts(audit: Audit, user, requirement=None) -> list[str]:
     )
     risks = audit.risks.filter(owner=user).order_by("reference").values_list("reference", "title")
     return [
-        *(f"control {ref} {title}" for ref, title in controls),
-        *(f"AI system {ref} {name}" for ref, name in systems),
-        *(f"risk {ref} {title}" for ref, title in risks),
+        *(_("control %(reference)s %(title)s") % {"reference": ref, "title": title} for ref, title in controls),
+        *(_("AI system %(reference)s %(title)s") % {"reference": ref, "title": name} for ref, name in systems),
+        *(_("risk %(reference)s %(title)s") % {"reference": ref, "title": title} for ref, title in risks),
     ]
 
 
 def independence_warning(user, conflicts: list[str]) -> str:
     """The warning text shown to, and kept with the result of, an auditor who owns audited work."""
-    name = (user.get_full_name() or user.get_username()) if user else "The auditor"
-    return f"{name} owns work under audit: {'; '.join(conflicts)}. An auditor should not audit their own work."
+    name = (user.get_full_name() or user.get_username()) if user else _("The auditor")
+    return _("%(name)s owns work under audit: %(conflicts)s. An auditor should not audit their own work.") % {
+        "name": name,
+        "conflicts": "; ".join(conflicts),
+    }
 
 
 @transaction.atomic
@@ -240,7 +255,7 @@ def audit_declare_independence(*, actor, audit: Audit, statement: str) -> Audit:
     """Record the auditors' independence declaration (who declared it and when)."""
     current = lock(audit)
     current.independence_statement = require_text(
-        statement, field="independence_statement", message="Write the declaration."
+        statement, field="independence_statement", message=_("Write the declaration.")
     )
     current.independence_declared_by, current.independence_declared_at = actor, timezone.now()
     save_with_history(current, actor=actor, reason="Independence declared")
@@ -258,9 +273,13 @@ def audit_start(*, actor, audit: Audit) -> Audit:
     """Start a planned audit (the checklist follows its criteria); recording a first result starts it too."""
     current = lock(audit)
     if current.status != AuditStatus.PLANNED:
-        raise ServiceError(f"{current.reference} is already {current.get_status_display().lower()}.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is already %(status)s.")
+            % {"reference": current.reference, "status": current.get_status_display().lower()},
+            conflict=True,
+        )
     if not current.criteria.exists():
-        raise ServiceError("Choose the audit criteria before starting.", field="criteria")
+        raise ServiceError(_("Choose the audit criteria before starting."), field="criteria")
     checklist_sync(current)
     _start(current, actor=actor, reason="Started")
     return current
@@ -279,14 +298,16 @@ def checklist_record(*, actor, item: ChecklistItem, data: dict, acknowledge_inde
     current = ChecklistItem.objects.select_for_update().select_related("requirement").get(pk=item.pk)
     if audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED):
         raise ServiceError(
-            f"{audit.reference} is {audit.get_status_display().lower()}: its results are final.", conflict=True
+            _("%(reference)s is %(status)s: its results are final.")
+            % {"reference": audit.reference, "status": audit.get_status_display().lower()},
+            conflict=True,
         )
     result = data.get("result", current.result)
     if result not in ChecklistResult.values:
-        raise ServiceError("Choose a result.", field="result")
+        raise ServiceError(_("Choose a result."), field="result")
     notes = data.get("notes", current.notes)
     if result in FINDING_RESULTS and not (notes or "").strip():
-        raise ServiceError("Say what was found: the finding is built from these notes.", field="notes")
+        raise ServiceError(_("Say what was found: the finding is built from these notes."), field="notes")
     evidence = data.get("evidence")
     if evidence is not None:
         check_same_organisation(audit.organisation, {"evidence": evidence})
@@ -294,7 +315,7 @@ def checklist_record(*, actor, item: ChecklistItem, data: dict, acknowledge_inde
     warning = independence_warning(actor, conflicts) if conflicts else ""
     if conflicts and not acknowledge_independence:
         raise ServiceError(
-            {"acknowledge_independence": [warning + " Acknowledge this warning to record the result anyway."]}
+            {"acknowledge_independence": [warning + " " + _("Acknowledge this warning to record the result anyway.")]}
         )
     if audit.status == AuditStatus.PLANNED:
         checklist_sync(audit)
@@ -351,10 +372,14 @@ def finding_create(*, actor, audit: Audit, data: dict) -> Finding:
     check_fields(data, FINDING_FIELDS)
     current = lock(audit)
     if current.status in (AuditStatus.REPORTED, AuditStatus.CLOSED):
-        raise ServiceError(f"{current.reference} is {current.get_status_display().lower()}.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is %(status)s.")
+            % {"reference": current.reference, "status": current.get_status_display().lower()},
+            conflict=True,
+        )
     if data.get("kind") not in FindingKind.values:
-        raise ServiceError("Choose the kind of finding.", field="kind")
-    require_text(data.get("title"), field="title", message="Give the finding a title.")
+        raise ServiceError(_("Choose the kind of finding."), field="kind")
+    require_text(data.get("title"), field="title", message=_("Give the finding a title."))
     check_requirements_visible(current.organisation, [data.get("requirement")], field="requirement")
     check_reference_free(Finding, current.organisation, data.get("reference"))
     finding = apply_changes(
@@ -375,15 +400,16 @@ def finding_update(*, actor, finding: Finding, data: dict, reason: str = "Edited
     current = Finding.objects.select_for_update().select_related("audit").get(pk=finding.pk)
     if current.audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED):
         raise ServiceError(
-            f"{current.audit.reference} is {current.audit.get_status_display().lower()}: its findings are final.",
+            _("%(reference)s is %(status)s: its findings are final.")
+            % {"reference": current.audit.reference, "status": current.audit.get_status_display().lower()},
             conflict=True,
         )
     if current.checklist_item_id and ("kind" in data and data["kind"] != current.kind):
-        raise ServiceError("This finding follows a checklist result: change the result instead.", field="kind")
+        raise ServiceError(_("This finding follows a checklist result: change the result instead."), field="kind")
     if "kind" in data and data["kind"] not in FindingKind.values:
-        raise ServiceError("Choose the kind of finding.", field="kind")
+        raise ServiceError(_("Choose the kind of finding."), field="kind")
     if "title" in data:
-        require_text(data["title"], field="title", message="Give the finding a title.")
+        require_text(data["title"], field="title", message=_("Give the finding a title."))
     check_requirements_visible(current.organisation, [data.get("requirement")], field="requirement")
     check_reference_free(Finding, current.organisation, data.get("reference"), exclude_pk=current.pk)
     if "kind" in data and data["kind"] != current.kind:
@@ -400,9 +426,12 @@ def finding_update(*, actor, finding: Finding, data: dict, reason: str = "Edited
 def finding_delete(*, actor, finding: Finding) -> None:
     """Delete a finding made outside the checklist, and the untouched nonconformity it raised."""
     if finding.audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED):
-        raise ServiceError(f"{finding.audit.reference} is reported: its findings are final.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is reported: its findings are final.") % {"reference": finding.audit.reference},
+            conflict=True,
+        )
     if finding.checklist_item_id:
-        raise ServiceError("This finding follows a checklist result: change the result instead.", conflict=True)
+        raise ServiceError(_("This finding follows a checklist result: change the result instead."), conflict=True)
     nonconformity_withdraw_for_finding(actor=actor, finding=finding, keep=False)
     delete_with_history(finding, actor=actor, reason="Deleted")
 
@@ -414,8 +443,8 @@ def audit_report(*, actor, audit: Audit, summary: str, conclusion: str, recipien
     current = lock(audit)
     if current.status != AuditStatus.IN_PROGRESS:
         raise ServiceError(
-            f"Only an audit in progress can be reported; {current.reference} is "
-            f"{current.get_status_display().lower()}.",
+            _("Only an audit in progress can be reported; %(reference)s is %(status)s.")
+            % {"reference": current.reference, "status": current.get_status_display().lower()},
             conflict=True,
         )
     open_items = list(
@@ -424,12 +453,15 @@ def audit_report(*, actor, audit: Audit, summary: str, conclusion: str, recipien
         .values_list("requirement__identifier", flat=True)
     )
     if open_items:
-        raise ServiceError(f"Record a result for every requirement first: {', '.join(open_items[:8])}.")
+        raise ServiceError(
+            _("Record a result for every requirement first: %(open_items)s.")
+            % {"open_items": ", ".join(open_items[:8])}
+        )
     errors = {}
     if not (summary or "").strip():
-        errors["summary"] = ["Write the summary."]
+        errors["summary"] = [_("Write the summary.")]
     if not (conclusion or "").strip():
-        errors["conclusion"] = ["Write the conclusion."]
+        errors["conclusion"] = [_("Write the conclusion.")]
     if errors:
         raise ServiceError(errors)
     current.summary, current.conclusion = summary.strip(), conclusion.strip()
@@ -447,7 +479,7 @@ def audit_close(*, actor, audit: Audit) -> Audit:
     """Close a reported audit (its nonconformities carry on in their own register)."""
     current = lock(audit)
     if current.status != AuditStatus.REPORTED:
-        raise ServiceError("Report the audit before closing it.", conflict=True)
+        raise ServiceError(_("Report the audit before closing it."), conflict=True)
     current.status, current.closed_at = AuditStatus.CLOSED, timezone.now()
     save_with_history(current, actor=actor, reason="Closed")
     return current

@@ -1,5 +1,7 @@
 """Helpers shared by the audits services."""
 
+from django.utils.translation import gettext as _
+
 from aims.services import ServiceError, check_members, check_reference_free, model_errors_as_service_errors
 
 __all__ = [
@@ -17,7 +19,7 @@ def check_fields(data: dict, allowed) -> None:
     """Refuse fields a service does not set (a forged form field, an API body with a read-only field)."""
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ServiceError({name: ["This field cannot be set here."] for name in sorted(unknown)})
+        raise ServiceError({name: [_("This field cannot be set here.")] for name in sorted(unknown)})
 
 
 def require_text(value, *, field: str, message: str) -> str:
@@ -37,7 +39,7 @@ def check_requirements_visible(organisation, requirements, *, field: str) -> Non
     """Requirements must be shipped ones or the organisation's own (a catalogue row of another is refused)."""
     for requirement in requirements:
         if requirement is not None and requirement.organisation_id not in (None, organisation.pk):
-            raise ServiceError("Select a requirement of the catalogue or of your own frameworks.", field=field)
+            raise ServiceError(_("Select a requirement of the catalogue or of your own frameworks."), field=field)
 
 
 def apply_changes(obj, data: dict, *, actor, reason: str, member_fields=()):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.events import emit
 from aims.services import ServiceError, delete_with_history, save_with_history
@@ -55,28 +56,28 @@ def _harms(value) -> str:
     keys = [key for key in keys if key]
     unknown = [key for key in keys if key not in HarmType.values]
     if unknown:
-        raise ServiceError(f"Unknown harm: {', '.join(unknown)}.", field="harm_types")
+        raise ServiceError(_("Unknown harm: %(unknown)s.") % {"unknown": ", ".join(unknown)}, field="harm_types")
     return ",".join(dict.fromkeys(keys))
 
 
 def _check(data: dict, incident: Incident | None) -> dict:
     data = dict(data)
     if incident is None or "title" in data:
-        require_text(data.get("title"), field="title", message="Give the incident a title.")
+        require_text(data.get("title"), field="title", message=_("Give the incident a title."))
     if incident is None or "description" in data:
-        require_text(data.get("description"), field="description", message="Describe what happened.")
+        require_text(data.get("description"), field="description", message=_("Describe what happened."))
     if "harm_types" in data:
         data["harm_types"] = _harms(data["harm_types"])
     if "severity" in data and data["severity"] not in IncidentSeverity.values:
-        raise ServiceError("Choose a severity.", field="severity")
+        raise ServiceError(_("Choose a severity."), field="severity")
     if "status" in data and data["status"] not in IncidentStatus.values:
-        raise ServiceError("Choose a status.", field="status")
+        raise ServiceError(_("Choose a status."), field="status")
     if data.get("serious_category") and data["serious_category"] not in SeriousCategory.values:
-        raise ServiceError("Choose the reporting limit.", field="serious_category")
+        raise ServiceError(_("Choose the reporting limit."), field="serious_category")
     now = timezone.now()
     for name in ("detected_at", "aware_at"):
         if data.get(name) and data[name] > now:
-            raise ServiceError("This cannot be in the future.", field=name)
+            raise ServiceError(_("This cannot be in the future."), field=name)
     return data
 
 
@@ -142,7 +143,10 @@ def incident_update(*, actor, incident: Incident, data: dict, reason: str = "Edi
     check_fields(data, INCIDENT_FIELDS)
     current = lock(incident)
     if current.status == IncidentStatus.CLOSED and data.get("status", current.status) == IncidentStatus.CLOSED:
-        raise ServiceError(f"{current.reference} is closed: set another status to reopen it.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is closed: set another status to reopen it.") % {"reference": current.reference},
+            conflict=True,
+        )
     data = _check(data, current)
     check_reference_free(Incident, current.organisation, data.get("reference"), exclude_pk=current.pk)
     if data.get("status") == IncidentStatus.CLOSED and current.status != IncidentStatus.CLOSED:
@@ -155,9 +159,11 @@ def incident_update(*, actor, incident: Incident, data: dict, reason: str = "Edi
 
 def _check_can_close(incident: Incident, data: dict) -> None:
     if incident.clock_running:
-        raise ServiceError("A serious incident is closed after it has been reported to the authority.", field="status")
+        raise ServiceError(
+            _("A serious incident is closed after it has been reported to the authority."), field="status"
+        )
     if not (data.get("lessons_learned", incident.lessons_learned) or "").strip():
-        raise ServiceError("Record the lessons learned before closing.", field="lessons_learned")
+        raise ServiceError(_("Record the lessons learned before closing."), field="lessons_learned")
 
 
 @transaction.atomic
@@ -176,18 +182,18 @@ def incident_report_to_authority(
     """Record the report of a serious incident to the market surveillance authority (stops the clock)."""
     current = lock(incident)
     if not current.serious:
-        raise ServiceError("Only a serious incident is reported to the authority under Art. 73.", conflict=True)
+        raise ServiceError(_("Only a serious incident is reported to the authority under Art. 73."), conflict=True)
     if current.reported_to_authority_at is not None:
-        raise ServiceError(f"{current.reference} was already reported.", conflict=True)
+        raise ServiceError(_("%(reference)s was already reported.") % {"reference": current.reference}, conflict=True)
     reported_at = reported_at or timezone.now()
     if reported_at > timezone.now():
-        raise ServiceError("The report cannot be dated in the future.", field="reported_to_authority_at")
+        raise ServiceError(_("The report cannot be dated in the future."), field="reported_to_authority_at")
     if current.aware_at and reported_at < current.aware_at:
         raise ServiceError(
-            "The report cannot be before the organisation became aware.", field="reported_to_authority_at"
+            _("The report cannot be before the organisation became aware."), field="reported_to_authority_at"
         )
     current.reported_to_authority_at = reported_at
-    current.authority = require_text(authority, field="authority", message="Name the authority.")
+    current.authority = require_text(authority, field="authority", message=_("Name the authority."))
     current.authority_reference = (authority_reference or "").strip()
     late = " (after the deadline)" if current.reported_late else ""
     with model_errors_as_service_errors():
@@ -199,9 +205,9 @@ def incident_report_to_authority(
 def incident_add_escalation(*, actor, incident: Incident, data: dict) -> IncidentEscalation:
     """Record who was notified about the incident, when and how."""
     check_fields(data, ESCALATION_FIELDS)
-    require_text(data.get("notified"), field="notified", message="Say who was notified.")
+    require_text(data.get("notified"), field="notified", message=_("Say who was notified."))
     if data.get("notified_at") and data["notified_at"] > timezone.now():
-        raise ServiceError("This cannot be in the future.", field="notified_at")
+        raise ServiceError(_("This cannot be in the future."), field="notified_at")
     escalation = IncidentEscalation(organisation=incident.organisation, incident=incident, recorded_by=actor, **data)
     with model_errors_as_service_errors():
         save_with_history(escalation, actor=actor, reason=f"Escalated for {incident.reference}")
@@ -213,7 +219,9 @@ def incident_raise_nonconformity(*, actor, incident: Incident):
     """Open a nonconformity for the incident (10.2) and link the two."""
     current = lock(incident)
     if current.nonconformity_id:
-        raise ServiceError(f"{current.reference} is already linked to a nonconformity.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is already linked to a nonconformity.") % {"reference": current.reference}, conflict=True
+        )
     nc = nonconformity_create(
         actor=actor,
         organisation=current.organisation,
@@ -236,5 +244,5 @@ def incident_raise_nonconformity(*, actor, incident: Incident):
 def incident_delete(*, actor, incident: Incident) -> None:
     """Delete an incident recorded by mistake; one reported to the authority is kept."""
     if incident.reported_to_authority_at is not None:
-        raise ServiceError("It was reported to the authority; it is kept.", conflict=True)
+        raise ServiceError(_("It was reported to the authority; it is kept."), conflict=True)
     delete_with_history(incident, actor=actor, reason="Deleted")

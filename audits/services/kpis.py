@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.services import ServiceError, delete_with_history
 from audits import builtin_kpis
@@ -48,28 +49,28 @@ def _check(organisation, data: dict, kpi: KPI | None) -> dict:
     data = dict(data)
     merged = {name: data.get(name, getattr(kpi, name, None)) for name in KPI_FIELDS if name != "reference"}
     if kpi is None or "name" in data:
-        require_text(data.get("name"), field="name", message="Name the KPI.")
+        require_text(data.get("name"), field="name", message=_("Name the KPI."))
     kind = merged["kind"] or KPIKind.MANUAL
     if kind not in KPIKind.values:
-        raise ServiceError("Choose how the KPI is measured.", field="kind")
+        raise ServiceError(_("Choose how the KPI is measured."), field="kind")
     key = merged["builtin_key"] or ""
     if kind == KPIKind.BUILTIN:
         if key not in builtin_kpis.BUILTINS:
-            raise ServiceError("Choose one of the built-in computations.", field="builtin_key")
+            raise ServiceError(_("Choose one of the built-in computations."), field="builtin_key")
         if KPI.objects.filter(organisation=organisation, builtin_key=key).exclude(pk=getattr(kpi, "pk", None)).exists():
-            raise ServiceError("This computation is already in the register.", field="builtin_key")
+            raise ServiceError(_("This computation is already in the register."), field="builtin_key")
     elif key:
-        raise ServiceError("A manual KPI has no computation; choose 'computed from AIMS data'.", field="builtin_key")
+        raise ServiceError(_("A manual KPI has no computation; choose 'computed from AIMS data'."), field="builtin_key")
     if kpi is not None and "kind" in data and data["kind"] != kpi.kind and kpi.snapshots.exists():
         raise ServiceError(
-            "The KPI has values: create a new KPI rather than changing how it is measured.", field="kind"
+            _("The KPI has values: create a new KPI rather than changing how it is measured."), field="kind"
         )
     merged["direction"] = merged["direction"] or KPIDirection.HIGHER
     if merged["direction"] not in KPIDirection.values:
-        raise ServiceError("Choose the direction.", field="direction")
+        raise ServiceError(_("Choose the direction."), field="direction")
     for name in ("target", "amber_threshold", "red_threshold"):
         if merged[name] is not None and abs(merged[name]) > LIMIT:
-            raise ServiceError("This number is too large.", field=name)
+            raise ServiceError(_("This number is too large."), field=name)
     problems = threshold_problems(
         direction=merged["direction"],
         target=merged["target"],
@@ -95,7 +96,7 @@ def kpi_add_builtin(*, actor, organisation, key: str, owner=None, objective=None
     """Add a built-in KPI with its suggested definition, unit, direction and thresholds."""
     spec = builtin_kpis.BUILTINS.get(key)
     if spec is None:
-        raise ServiceError("Choose one of the built-in computations.", field="builtin_key")
+        raise ServiceError(_("Choose one of the built-in computations."), field="builtin_key")
     return kpi_create(
         actor=actor,
         organisation=organisation,
@@ -129,7 +130,7 @@ def kpi_update(*, actor, kpi: KPI, data: dict, reason: str = "Edited") -> KPI:
 def kpi_delete(*, actor, kpi: KPI) -> None:
     """Delete a KPI defined by mistake; one with values is made inactive instead, to keep its history."""
     if kpi.snapshots.exists():
-        raise ServiceError("The KPI has values: mark it as not measured instead.", conflict=True)
+        raise ServiceError(_("The KPI has values: mark it as not measured instead."), conflict=True)
     delete_with_history(kpi, actor=actor, reason="Deleted")
 
 
@@ -137,9 +138,9 @@ def _number(value) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise ServiceError("Give a number.", field="value") from None
+        raise ServiceError(_("Give a number."), field="value") from None
     if not number.is_finite() or abs(number) > LIMIT:
-        raise ServiceError("Give a finite number of reasonable size.", field="value")
+        raise ServiceError(_("Give a finite number of reasonable size."), field="value")
     return number.quantize(Decimal("0.0001"))
 
 
@@ -220,13 +221,13 @@ def kpi_record_value(
 ) -> KPISnapshot:
     """Record a value of a manual KPI (entered by its owner, or posted by an integration through the API)."""
     if kpi.is_builtin:
-        raise ServiceError("This KPI is computed from AIMS data: take a snapshot instead.", conflict=True)
+        raise ServiceError(_("This KPI is computed from AIMS data: take a snapshot instead."), conflict=True)
     if source not in (SnapshotSource.MANUAL, SnapshotSource.API):
-        raise ServiceError("Unknown source.", field="source")
+        raise ServiceError(_("Unknown source."), field="source")
     now = timezone.now()
     taken_at = taken_at or now
     if taken_at > now + dt.timedelta(minutes=5):
-        raise ServiceError("A value cannot be dated in the future.", field="taken_at")
+        raise ServiceError(_("A value cannot be dated in the future."), field="taken_at")
     return _store(kpi=kpi, value=_number(value), taken_at=taken_at, source=source, actor=actor, note=note)
 
 
@@ -241,14 +242,14 @@ def kpi_snapshot_take(
     no snapshot.
     """
     if source not in (SnapshotSource.MANUAL, SnapshotSource.JOB):
-        raise ServiceError("Unknown source.", field="source")
+        raise ServiceError(_("Unknown source."), field="source")
     now = now or timezone.now()
     today = now.astimezone(organisation_zone(organisation)).date()
     if kpi is not None:
         if kpi.organisation_id != organisation.pk:
-            raise ServiceError("Select a KPI of your own organisation.", field="kpi")
+            raise ServiceError(_("Select a KPI of your own organisation."), field="kpi")
         if not kpi.is_builtin:
-            raise ServiceError("A manual KPI's values are entered, not computed.", conflict=True)
+            raise ServiceError(_("A manual KPI's values are entered, not computed."), conflict=True)
         kpis = [kpi]
     else:
         kpis = list(

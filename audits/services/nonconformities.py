@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.events import emit
 from aims.services import ServiceError, check_same_organisation, delete_with_history, save_with_history
@@ -61,30 +62,30 @@ def _clean_whys(value) -> list[str]:
     if isinstance(value, str):
         value = value.splitlines()
     if not isinstance(value, list | tuple):
-        raise ServiceError("Give the answers as a list.", field="five_whys")
+        raise ServiceError(_("Give the answers as a list."), field="five_whys")
     whys = [str(item).strip()[:500] for item in value if str(item).strip()]
     if len(whys) > MAX_WHYS:
-        raise ServiceError(f"At most {MAX_WHYS} answers.", field="five_whys")
+        raise ServiceError(_("At most %(MAX_WHYS)s answers.") % {"MAX_WHYS": MAX_WHYS}, field="five_whys")
     return whys
 
 
 def _check_nc(organisation, data: dict, nc: Nonconformity | None = None) -> dict:
     data = dict(data)
     if nc is None or "title" in data:
-        require_text(data.get("title"), field="title", message="Give the nonconformity a title.")
+        require_text(data.get("title"), field="title", message=_("Give the nonconformity a title."))
     if nc is None or "description" in data:
-        require_text(data.get("description"), field="description", message="Describe what does not conform.")
+        require_text(data.get("description"), field="description", message=_("Describe what does not conform."))
     if "source" in data and data["source"] not in NCSource.values:
-        raise ServiceError("Choose where it was detected.", field="source")
+        raise ServiceError(_("Choose where it was detected."), field="source")
     if "grade" in data and data["grade"] not in Grade.values:
-        raise ServiceError("Choose major or minor.", field="grade")
+        raise ServiceError(_("Choose major or minor."), field="grade")
     if "root_cause_method" in data and data["root_cause_method"] not in RootCauseMethod.values:
-        raise ServiceError("Choose a method.", field="root_cause_method")
+        raise ServiceError(_("Choose a method."), field="root_cause_method")
     if "five_whys" in data:
         data["five_whys"] = _clean_whys(data["five_whys"])
     detected = data.get("detected_on")
     if detected and detected > timezone.localdate():
-        raise ServiceError("The detection date cannot be in the future.", field="detected_on")
+        raise ServiceError(_("The detection date cannot be in the future."), field="detected_on")
     check_requirements_visible(organisation, [data.get("requirement")], field="requirement")
     return data
 
@@ -128,7 +129,9 @@ def nonconformity_update(*, actor, nonconformity: Nonconformity, data: dict, rea
     check_fields(data, NC_FIELDS)
     current = lock(nonconformity)
     if current.status == NCStatus.CLOSED:
-        raise ServiceError(f"{current.reference} is closed: reopen it to change it.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is closed: reopen it to change it.") % {"reference": current.reference}, conflict=True
+        )
     data = _check_nc(current.organisation, data, current)
     check_reference_free(Nonconformity, current.organisation, data.get("reference"), exclude_pk=current.pk)
     return apply_changes(current, data, actor=actor, reason=reason, member_fields=("owner", "detected_by"))
@@ -157,7 +160,9 @@ def nonconformity_from_finding(*, actor, finding: Finding) -> Nonconformity:
         return nc
     if nc.grade != grade or nc.description != (finding.description or nc.description):
         if nc.status == NCStatus.CLOSED:
-            raise ServiceError(f"{nc.reference}, raised from this finding, is closed.", conflict=True)
+            raise ServiceError(
+                _("%(reference)s, raised from this finding, is closed.") % {"reference": nc.reference}, conflict=True
+            )
         nc.grade = grade
         nc.description = finding.description or nc.description
         save_with_history(nc, actor=actor, reason=f"Follows audit finding {finding.reference}")
@@ -174,7 +179,8 @@ def nonconformity_withdraw_for_finding(*, actor, finding: Finding, keep: bool) -
         return
     if nc.status == NCStatus.CLOSED or nc.actions.exists():
         raise ServiceError(
-            f"{nc.reference}, raised from this finding, already has corrective actions; it cannot be withdrawn.",
+            _("%(reference)s, raised from this finding, already has corrective actions; it cannot be withdrawn.")
+            % {"reference": nc.reference},
             conflict=True,
         )
     delete_with_history(nc, actor=actor, reason=f"Withdrawn: audit finding {finding.reference} changed")
@@ -184,12 +190,12 @@ def closure_problems(nc: Nonconformity) -> list[str]:
     """Why ``nc`` cannot close yet (empty when it can). Two queries."""
     problems = []
     if not nc.has_root_cause:
-        problems.append("Record the root cause (5 whys or free text).")
+        problems.append(_("Record the root cause (5 whys or free text)."))
     actions = list(nc.actions.values_list("status", "effectiveness"))
     if any(status in OPEN_ACTION_STATUSES for status, _ in actions):
-        problems.append("Finish or cancel the open corrective actions.")
+        problems.append(_("Finish or cancel the open corrective actions."))
     if not any(status == ActionStatus.DONE and eff == Effectiveness.EFFECTIVE for status, eff in actions):
-        problems.append("At least one corrective action must be done and verified effective.")
+        problems.append(_("At least one corrective action must be done and verified effective."))
     return problems
 
 
@@ -198,7 +204,7 @@ def nonconformity_close(*, actor, nonconformity: Nonconformity, note: str = "") 
     """Close the nonconformity once a corrective action is verified effective (10.2 d–g)."""
     current = lock(nonconformity)
     if current.status == NCStatus.CLOSED:
-        raise ServiceError(f"{current.reference} is already closed.", conflict=True)
+        raise ServiceError(_("%(reference)s is already closed.") % {"reference": current.reference}, conflict=True)
     problems = closure_problems(current)
     if problems:
         raise ServiceError(" ".join(problems), conflict=True)
@@ -216,8 +222,8 @@ def nonconformity_reopen(*, actor, nonconformity: Nonconformity, reason: str) ->
     """Reopen a closed nonconformity (it recurred, or the verification was wrong)."""
     current = lock(nonconformity)
     if current.status != NCStatus.CLOSED:
-        raise ServiceError(f"{current.reference} is not closed.", conflict=True)
-    text = require_text(reason, field="reason", message="Say why it is reopened.")
+        raise ServiceError(_("%(reference)s is not closed.") % {"reference": current.reference}, conflict=True)
+    text = require_text(reason, field="reason", message=_("Say why it is reopened."))
     current.status, current.closed_by, current.closed_at, current.days_to_close = NCStatus.OPEN, None, None, None
     current.status = derived_status(current)
     save_with_history(current, actor=actor, reason=f"Reopened: {text}"[:100])
@@ -228,9 +234,9 @@ def nonconformity_reopen(*, actor, nonconformity: Nonconformity, reason: str) ->
 def nonconformity_delete(*, actor, nonconformity: Nonconformity) -> None:
     """Delete a nonconformity reported by mistake; one raised by an audit finding follows the finding."""
     if nonconformity.finding_id:
-        raise ServiceError("It was raised by an audit finding: change the finding instead.", conflict=True)
+        raise ServiceError(_("It was raised by an audit finding: change the finding instead."), conflict=True)
     if nonconformity.actions.exists():
-        raise ServiceError("It has corrective actions; close it instead.", conflict=True)
+        raise ServiceError(_("It has corrective actions; close it instead."), conflict=True)
     delete_with_history(nonconformity, actor=actor, reason="Deleted")
 
 
@@ -239,9 +245,9 @@ def nonconformity_delete(*, actor, nonconformity: Nonconformity) -> None:
 
 def _check_action(data: dict, *, new: bool) -> None:
     if new or "title" in data:
-        require_text(data.get("title"), field="title", message="Say what the action is.")
+        require_text(data.get("title"), field="title", message=_("Say what the action is."))
     if "status" in data and data["status"] not in ActionStatus.values:
-        raise ServiceError("Choose a status.", field="status")
+        raise ServiceError(_("Choose a status."), field="status")
 
 
 @transaction.atomic
@@ -250,7 +256,10 @@ def corrective_action_add(*, actor, nonconformity: Nonconformity, data: dict) ->
     check_fields(data, ACTION_FIELDS)
     current = lock(nonconformity)
     if current.status == NCStatus.CLOSED:
-        raise ServiceError(f"{current.reference} is closed: reopen it to plan more actions.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is closed: reopen it to plan more actions.") % {"reference": current.reference},
+            conflict=True,
+        )
     _check_action(data, new=True)
     check_reference_free(CorrectiveAction, current.organisation, data.get("reference"))
     action = CorrectiveAction(organisation=current.organisation, nonconformity=current)
@@ -269,7 +278,9 @@ def corrective_action_update(
     check_fields(data, ACTION_FIELDS)
     current = CorrectiveAction.objects.select_for_update().select_related("nonconformity").get(pk=action.pk)
     if current.nonconformity.status == NCStatus.CLOSED:
-        raise ServiceError(f"{current.nonconformity.reference} is closed.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is closed.") % {"reference": current.nonconformity.reference}, conflict=True
+        )
     _check_action(data, new=False)
     check_reference_free(CorrectiveAction, current.organisation, data.get("reference"), exclude_pk=current.pk)
     status = data.get("status", current.status)
@@ -287,7 +298,11 @@ def corrective_action_update(
 def corrective_action_complete(*, actor, action: CorrectiveAction, note: str = "") -> CorrectiveAction:
     """Mark an open action done, with what was done; its effectiveness is verified next."""
     if not action.is_open:
-        raise ServiceError(f"{action.reference} is already {action.get_status_display().lower()}.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is already %(status)s.")
+            % {"reference": action.reference, "status": action.get_status_display().lower()},
+            conflict=True,
+        )
     data = {"status": ActionStatus.DONE}
     if note and note.strip():
         data["completion_note"] = note.strip()
@@ -302,10 +317,12 @@ def corrective_action_verify(
     A not-effective result keeps the nonconformity open for a further action."""
     current = CorrectiveAction.objects.select_for_update().select_related("nonconformity").get(pk=action.pk)
     if current.nonconformity.status == NCStatus.CLOSED:
-        raise ServiceError(f"{current.nonconformity.reference} is closed.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is closed.") % {"reference": current.nonconformity.reference}, conflict=True
+        )
     if current.status != ActionStatus.DONE:
-        raise ServiceError("Only a done action can be verified: mark it done first.", conflict=True)
-    text = require_text(note, field="note", message="Say how the effectiveness was checked.")
+        raise ServiceError(_("Only a done action can be verified: mark it done first."), conflict=True)
+    text = require_text(note, field="note", message=_("Say how the effectiveness was checked."))
     evidence = list(evidence or [])
     check_same_organisation(current.organisation, {"evidence": evidence})
     now = timezone.now()
@@ -321,6 +338,6 @@ def corrective_action_delete(*, actor, action: CorrectiveAction) -> None:
     """Delete an action planned by mistake (not once its nonconformity is closed)."""
     nc = action.nonconformity
     if nc.status == NCStatus.CLOSED:
-        raise ServiceError(f"{nc.reference} is closed.", conflict=True)
+        raise ServiceError(_("%(reference)s is closed.") % {"reference": nc.reference}, conflict=True)
     delete_with_history(action, actor=actor, reason="Deleted")
     _refresh_status(actor=actor, nc=lock(nc), reason=f"Corrective action {action.reference} deleted")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from aims.services import ServiceError, delete_with_history, save_with_history
@@ -40,16 +41,16 @@ def _check_attendees(organisation, attendees) -> None:
     ids = {user.pk for user in attendees}
     found = set(Membership.objects.filter(organisation=organisation, user_id__in=ids).values_list("user_id", flat=True))
     if ids - found:
-        raise ServiceError("Choose members of this organisation.", field="attendees")
+        raise ServiceError(_("Choose members of this organisation."), field="attendees")
 
 
 @transaction.atomic
 def review_create(*, actor, organisation, data: dict) -> ManagementReview:
     """Plan a management review."""
     check_fields(data, REVIEW_FIELDS)
-    require_text(data.get("title"), field="title", message="Give the review a title.")
+    require_text(data.get("title"), field="title", message=_("Give the review a title."))
     if not data.get("planned_date"):
-        raise ServiceError("Give the meeting date.", field="planned_date")
+        raise ServiceError(_("Give the meeting date."), field="planned_date")
     _check_attendees(organisation, data.get("attendees"))
     check_reference_free(ManagementReview, organisation, data.get("reference"))
     return apply_changes(
@@ -66,9 +67,9 @@ def review_update(*, actor, review: ManagementReview, data: dict, reason: str = 
         locked = {"planned_date", "attendees", "top_management_present", "chair"} & set(data)
         changed = [name for name in locked if name != "attendees" and data[name] != getattr(current, name)]
         if changed or ("attendees" in data and set(data["attendees"]) != set(current.attendees.all())):
-            raise ServiceError("The review was held: who attended and when no longer change.", conflict=True)
+            raise ServiceError(_("The review was held: who attended and when no longer change."), conflict=True)
     if "title" in data:
-        require_text(data["title"], field="title", message="Give the review a title.")
+        require_text(data["title"], field="title", message=_("Give the review a title."))
     _check_attendees(current.organisation, data.get("attendees"))
     check_reference_free(ManagementReview, current.organisation, data.get("reference"), exclude_pk=current.pk)
     return apply_changes(current, data, actor=actor, reason=reason, member_fields=("chair",))
@@ -80,7 +81,7 @@ def review_prepare(*, actor, review: ManagementReview) -> ManagementReview:
     the meeting is recorded; from then on it is what the review looked at, whatever changes later."""
     current = lock(review)
     if current.status == ReviewStatus.HELD:
-        raise ServiceError("The review was held: its inputs are frozen.", conflict=True)
+        raise ServiceError(_("The review was held: its inputs are frozen."), conflict=True)
     before = previous_review(current)
     since = before.held_on if before is not None else None
     current.inputs = compile_inputs(current.organisation, since=since, exclude_review=current)
@@ -106,18 +107,18 @@ def review_hold(
     conclusions. The pack is frozen from now on."""
     current = lock(review)
     if current.status == ReviewStatus.HELD:
-        raise ServiceError("The meeting is already recorded.", conflict=True)
+        raise ServiceError(_("The meeting is already recorded."), conflict=True)
     if not current.has_pack:
-        raise ServiceError("Prepare the pack first: the review looks at its inputs.", conflict=True)
+        raise ServiceError(_("Prepare the pack first: the review looks at its inputs."), conflict=True)
     errors: dict[str, list[str]] = {}
     if not held_on:
-        errors["held_on"] = ["Give the date of the meeting."]
+        errors["held_on"] = [_("Give the date of the meeting.")]
     elif held_on > timezone.localdate():
-        errors["held_on"] = ["The meeting cannot be recorded before it takes place."]
+        errors["held_on"] = [_("The meeting cannot be recorded before it takes place.")]
     if not top_management_present:
-        errors["top_management_present"] = ["Clause 9.3: top management reviews the AIMS; it must be present."]
+        errors["top_management_present"] = [_("Clause 9.3: top management reviews the AIMS; it must be present.")]
     if not (conclusions or "").strip():
-        errors["conclusions"] = ["Record the review's conclusions on the AIMS."]
+        errors["conclusions"] = [_("Record the review's conclusions on the AIMS.")]
     if errors:
         raise ServiceError(errors)
     if attendees is not None:
@@ -139,15 +140,15 @@ def review_add_decision(
     """Record a decision (9.3.3) and the tracked action it creates, with its owner and due date."""
     current = lock(review)
     if not current.has_pack:
-        raise ServiceError("Prepare the pack first: decisions follow from the inputs.", conflict=True)
+        raise ServiceError(_("Prepare the pack first: decisions follow from the inputs."), conflict=True)
     if kind not in DecisionKind.values:
-        raise ServiceError("Choose the kind of decision.", field="kind")
-    text = require_text(decision, field="decision", message="Write the decision.")
+        raise ServiceError(_("Choose the kind of decision."), field="kind")
+    text = require_text(decision, field="decision", message=_("Write the decision."))
     errors = {}
     if owner is None:
-        errors["owner"] = ["Name the member who owns the action."]
+        errors["owner"] = [_("Name the member who owns the action.")]
     if due_date is None:
-        errors["due_date"] = ["Give the action a due date."]
+        errors["due_date"] = [_("Give the action a due date.")]
     if errors:
         raise ServiceError(errors)
     check_members(current.organisation, {"owner": owner}, ("owner",))
@@ -175,7 +176,7 @@ def review_add_decision(
 def review_delete(*, actor, review: ManagementReview) -> None:
     """Delete a review that was not held."""
     if review.status == ReviewStatus.HELD:
-        raise ServiceError("A held review is kept: it is the record of what management decided.", conflict=True)
+        raise ServiceError(_("A held review is kept: it is the record of what management decided."), conflict=True)
     delete_with_history(review, actor=actor, reason="Deleted")
 
 
@@ -185,9 +186,9 @@ def review_action_update(*, actor, action: ReviewAction, data: dict, reason: str
     check_fields(data, ACTION_FIELDS)
     current = lock(action)
     if "title" in data:
-        require_text(data["title"], field="title", message="Say what the action is.")
+        require_text(data["title"], field="title", message=_("Say what the action is."))
     if "status" in data and data["status"] not in ActionStatus.values:
-        raise ServiceError("Choose a status.", field="status")
+        raise ServiceError(_("Choose a status."), field="status")
     status = data.get("status", current.status)
     if status == ActionStatus.DONE and current.status != ActionStatus.DONE:
         current.completed_at = timezone.now()
@@ -201,7 +202,11 @@ def review_action_update(*, actor, action: ReviewAction, data: dict, reason: str
 def review_action_complete(*, actor, action: ReviewAction, note: str = "") -> ReviewAction:
     """Mark a review action done, with what was done."""
     if not action.is_open:
-        raise ServiceError(f"{action.reference} is already {action.get_status_display().lower()}.", conflict=True)
+        raise ServiceError(
+            _("%(reference)s is already %(status)s.")
+            % {"reference": action.reference, "status": action.get_status_display().lower()},
+            conflict=True,
+        )
     data = {"status": ActionStatus.DONE}
     if note and note.strip():
         data["completion_note"] = note.strip()

@@ -3,7 +3,10 @@ values with units, and the reporting clock of an incident."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from audits.builtin_kpis import catalogue_text
 from audits.charts import fmt
 from audits.constants import RAG, ChecklistResult
 from audits.deadlines import clock_for
@@ -35,13 +38,17 @@ _RESULT_CLASSES = {
     ChecklistResult.OFI: "text-bg-primary",
 }
 _RAG_STYLE = {
-    RAG.GREEN: ("#d1e7dd", "#0f5132", "Green"),
-    RAG.AMBER: ("#fff3cd", "#664d03", "Amber"),
-    RAG.RED: ("#f8d7da", "#842029", "Red"),
-    RAG.NONE: ("#e9ecef", "#41464b", "No value"),
+    RAG.GREEN: ("#d1e7dd", "#0f5132", gettext_lazy("Green")),
+    RAG.AMBER: ("#fff3cd", "#664d03", gettext_lazy("Amber")),
+    RAG.RED: ("#f8d7da", "#842029", gettext_lazy("Red")),
+    RAG.NONE: ("#e9ecef", "#41464b", gettext_lazy("No value")),
 }
 _SEVERITY_LEVEL = {"low": "low", "medium": "medium", "high": "high", "critical": "critical"}
-_TREND = {"better": ("↗", "better"), "worse": ("↘", "worse"), "steady": ("→", "steady")}
+_TREND = {
+    "better": ("↗", gettext_lazy("better")),
+    "worse": ("↘", gettext_lazy("worse")),
+    "steady": ("→", gettext_lazy("steady")),
+}
 
 
 @register.simple_tag
@@ -54,7 +61,7 @@ def audit_status(status, label):
 def result_badge(result, label=None):
     if not result:
         return format_html(
-            '<span class="badge text-bg-light border text-body-secondary" data-result="">{}</span>', "Not assessed"
+            '<span class="badge text-bg-light border text-body-secondary" data-result="">{}</span>', _("Not assessed")
         )
     label = label or ChecklistResult(result).label
     return format_html(
@@ -103,6 +110,12 @@ def trend_mark(trend):
 @register.filter
 def kpi_value(value, unit=""):
     return fmt(value, unit)
+
+
+@register.filter
+def kpi_text(text):
+    """A built-in KPI's name, definition or unit in the reader's language; a custom KPI's text as entered."""
+    return catalogue_text(text)
 
 
 @register.simple_tag(takes_context=True)
