@@ -209,7 +209,9 @@ def preferences(request):
 def switch_language(request):
     """The user menu's language switch: stores the choice on the person, then back to the page they were on."""
     form = LanguageSwitchForm(request.POST)
-    target = request.POST.get("next") or ""
+    # Back to the page the switch was used on. The menu does not write that page's address into every page
+    # (a 404 would echo a guessed URL back); the same-origin Referer says it, and `next` still works for links.
+    target = request.POST.get("next") or request.headers.get("referer") or ""
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         target = "dashboard"
     if form.is_valid():

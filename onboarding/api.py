@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from aims.api.safety import idempotent
+from aims.api.schema import AimsAutoSchema
 from controls.api.common import REFUSED, UsernameField, choice_field, read_input
 from controls.api.policies import PolicySerializer
 from controls.models import Policy
@@ -53,11 +54,19 @@ class SetupProgressSerializer(serializers.Serializer):
     roadmap_generated_at = serializers.DateTimeField(allow_null=True)
 
 
+class _OneObjectSchema(AimsAutoSchema):
+    """The setup progress is one object per organisation, answered at the collection URL: not an array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class SetupProgressViewSet(viewsets.ViewSet):
     """Where the organisation's guided setup stands: the five steps and the certification-readiness figure.
     Those who run the setup (owners, administrators and officers) read it."""
 
     permission_model = SetupProgress
+    schema = _OneObjectSchema()
 
     @extend_schema(summary="Progress of the guided setup", responses={200: SetupProgressSerializer})
     def list(self, request):

@@ -35,6 +35,8 @@ class ConcernSerializer(serializers.ModelSerializer):
     incident = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     nonconformity = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     risk = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    # Plain text, not an e-mail field: it is empty for anonymous reports, which no "email" format admits.
+    contact_email = serializers.CharField(read_only=True, help_text="Empty when the reporter left no address.")
 
     class Meta:
         model = Concern

@@ -328,3 +328,13 @@ def test_nested_lists_cost_the_same_queries_for_5_and_50_rows(api_for, org, offi
     few = [_count(api, url) for url in urls]
     grow(45)
     assert [_count(api, url) for url in urls] == few
+
+
+def test_minutes_of_a_review_without_frozen_inputs_are_a_pdf(api_for, org, officer):
+    """A review not yet prepared has no inputs: the minutes still render (a missing count reads as 0).
+    Found by the API fuzzer, which asked for the minutes of a freshly created review."""
+    from audits.tests.factories import ManagementReviewFactory
+
+    review = ManagementReviewFactory(organisation=org)
+    response = api_for(officer, org).get(f"/api/v1/management-reviews/{review.pk}/minutes-pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
