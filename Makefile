@@ -96,7 +96,7 @@ shell: $(STAMP) ## Open a Django shell
 # --- Quality ---------------------------------------------------------------------------------------------
 # pytest's own exit code is make's: 5 (no tests collected) fails like any other non-zero code.
 test: $(STAMP) ## Run the tests (extra pytest arguments: make test PYTEST_ARGS='-k risk -x')
-	DJANGO_SETTINGS_MODULE=aims.settings_test $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=aims.settings_test $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check lint and formatting with ruff
 	$(BIN)/ruff check .
