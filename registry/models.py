@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aims.model_names import name_models
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
 from registry.classification import QUESTIONS, VALUE_WORDS
 from registry.constants import (
@@ -498,8 +499,7 @@ def _set_translatable_labels() -> None:
             # Only derived labels: an explicit verbose name (and its own translation) stays as written.
             if label is not None and field._verbose_name is None:
                 field.verbose_name = label
-        if model in _MODEL_LABELS:
-            model._meta.verbose_name, model._meta.verbose_name_plural = _MODEL_LABELS[model]
+    name_models(_MODEL_LABELS)
 
 
 _set_translatable_labels()

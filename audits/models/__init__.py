@@ -1,5 +1,6 @@
 """Models of the audits app, one module per subject; import them from here (``audits.models.Audit``)."""
 
+from aims.model_names import name_models
 from audits.models.improvement import CorrectiveAction, Nonconformity
 from audits.models.incidents import Incident, IncidentEscalation
 from audits.models.kpis import KPI, KPISnapshot
@@ -41,8 +42,7 @@ def _set_plural_names() -> None:
         ReviewDecision: _("review decisions"),
         ReviewAction: _("review actions"),
     }
-    for model, plural in plurals.items():
-        model._meta.verbose_name_plural = plural
+    name_models({model: (None, plural) for model, plural in plurals.items()})
 
 
 _set_plural_names()

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from aims.model_names import name_models
 from controls.models.catalogue import CatalogueModel, Framework, Requirement, RequirementMapping
 from controls.models.evidence import Evidence, EvidenceRevision, evidence_upload_to
 from controls.models.implementation import Control
@@ -25,20 +26,16 @@ __all__ = [
     "evidence_upload_to",
 ]
 
-# Django names these models itself ("control", or the plural as the singular plus "s"), and such names cannot be
-# translated. Naming them in Meta would add a migration for a label only; the migration state reads Meta
-# (``original_attrs``), so naming them here changes the pages, not the migrations.
-for _model, _name, _plural in (
-    (Framework, _("framework"), _("frameworks")),
-    (Requirement, _("requirement"), _("requirements")),
-    (RequirementMapping, _("requirement mapping"), _("requirement mappings")),
-    (Control, _("control"), _("controls")),
-    (RoadmapAction, None, _("roadmap actions")),
-    (EvidenceRevision, None, _("evidence revisions")),
-    (SoALine, None, _("SoA lines")),
-    (SoAVersion, None, _("approved SoA versions")),
-):
-    if _name is not None:
-        _model._meta.verbose_name = _name
-    _model._meta.verbose_name_plural = _plural
-del _model, _name, _plural
+# Translatable names for the models Django would name itself (see aims.model_names: no migration).
+name_models(
+    {
+        Framework: (_("framework"), _("frameworks")),
+        Requirement: (_("requirement"), _("requirements")),
+        RequirementMapping: (_("requirement mapping"), _("requirement mappings")),
+        Control: (_("control"), _("controls")),
+        RoadmapAction: (None, _("roadmap actions")),
+        EvidenceRevision: (None, _("evidence revisions")),
+        SoALine: (None, _("SoA lines")),
+        SoAVersion: (None, _("approved SoA versions")),
+    }
+)
