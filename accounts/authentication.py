@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from accounts.locale import activate_for_request
-from accounts.models import AccessKind, ApiToken, Membership
-from accounts.selectors import prime_permission_cache
+from accounts.models import AccessKind, ApiToken
+from accounts.selectors import api_token_with_membership, prime_permission_cache
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -21,15 +21,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
-        token = (
-            ApiToken.objects.active()
-            .select_related("user", "organisation")
-            .filter(key_hash=ApiToken.hash_key(key))
-            .first()
-        )
-        if token is None or not token.user.is_active:
+        # One query for the token, its user, organisation and membership (every API request pays it).
+        found = api_token_with_membership(ApiToken.hash_key(key))
+        if found is None or not found[0].user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
-        membership = Membership.objects.effective().filter(user=token.user, organisation=token.organisation).first()
+        token, membership = found
         if membership is None:
             # The user left the organisation: the token dies with the membership.
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))

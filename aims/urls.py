@@ -39,6 +39,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: every API request is resolved against the patterns above it (no page path starts with api/).
+    path("api/v1/", include(api_v1)),
     path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
     path("login/", LoginView.as_view(), name="login"),
@@ -80,6 +82,5 @@ urlpatterns = [
     path("integrations/", include("integrations.urls")),
     path("", include("onboarding.urls")),
     path("", include("trust.urls")),
-    path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -337,6 +337,65 @@ def test_token_of_inactive_user_is_401(officer, org):
     assert _token_client(key).get(ME_URL).status_code == 401
 
 
+def test_a_role_change_applies_to_the_next_token_request(members, org):
+    user = members["viewer"]
+    _, key = services.api_token_create(user=user, organisation=org)
+    api = _token_client(key)
+    assert api.get(ME_URL).json()["role"] == "viewer"
+    assert api.post("/api/v1/risks/", {"title": "Drift"}, format="json").status_code == 403
+
+    membership = Membership.objects.get(user=user, organisation=org)
+    services.membership_change_role(actor=members["admin"], membership=membership, role="officer")
+
+    assert api.get(ME_URL).json()["role"] == "officer"
+    Membership.objects.filter(pk=membership.pk).update(role="viewer")  # behind the services' back too
+    assert api.get(ME_URL).json()["role"] == "viewer"
+
+
+def test_token_of_an_ended_external_auditor_membership_is_401(members, org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = members["auditor"]
+    _, key = services.api_token_create(user=user, organisation=org)
+    membership = Membership.objects.get(user=user, organisation=org)
+    Membership.objects.filter(pk=membership.pk).update(expires_at=timezone.now() + timedelta(hours=1))
+    api = _token_client(key)
+    assert api.get(ME_URL).status_code == 200
+
+    Membership.objects.filter(pk=membership.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert api.get(ME_URL).status_code == 401
+
+
+def test_token_authentication_reads_token_user_organisation_and_membership_in_one_query(
+    members, org, other_org, django_assert_num_queries
+):
+    from django.utils import timezone
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from accounts.authentication import TokenAuthentication
+
+    user = members["contributor"]
+    MembershipFactory(user=user, organisation=other_org, role="officer")  # another membership is not this one
+    token, key = services.api_token_create(user=user, organisation=org)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())  # no last-use write in this read
+    request = Request(APIRequestFactory().get(ME_URL, HTTP_AUTHORIZATION=f"Token {key}"))
+
+    with django_assert_num_queries(1):
+        authenticated, auth = TokenAuthentication().authenticate(request)
+
+    assert authenticated == user and auth == token
+    assert auth.user.username == user.username and auth.organisation == org
+    membership = request._request.membership
+    assert (membership.user, membership.organisation, membership.role) == (user, org, "contributor")
+    assert membership.pk == Membership.objects.get(user=user, organisation=org).pk
+    assert request._request.organisation.name == org.name
+    assert not membership._state.adding and not auth._state.adding
+
+
 def test_token_decides_the_organisation_not_the_session(officer, org, other_org):
     MembershipFactory(user=officer, organisation=other_org, role=Role.AUDITOR)
     _, key = services.api_token_create(user=officer, organisation=other_org)
