@@ -39,7 +39,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    # First: every API request is resolved against the patterns above it (no page path starts with api/).
+    # First, so that an API request is not tried against every page pattern first (no page path starts with api/).
     path("api/v1/", include(api_v1)),
     path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),

@@ -14,9 +14,11 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 
 import orjson
+from django import forms as django_forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
@@ -479,6 +481,22 @@ class _Slug:
         raise AttributeError(item)
 
 
+@lru_cache(maxsize=256)
+def _narrowed(filterset_class, names: frozenset):
+    """``filterset_class`` with only the filters ``names`` (its __init__, labels and methods unchanged)."""
+    narrowed = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    narrowed.base_filters = {name: f for name, f in filterset_class.base_filters.items() if name in names}
+    return narrowed
+
+
+class _SentFiltersBackend(DjangoFilterBackend):
+    def __init__(self, sent: frozenset):
+        self.sent = sent
+
+    def get_filterset_class(self, view, queryset=None):
+        return _narrowed(super().get_filterset_class(view, queryset), self.sent)
+
+
 class FastListMixin:
     """Mixed into a viewset: ``list`` takes the fast path when the serializer allows it."""
 
@@ -535,23 +553,39 @@ class FastListMixin:
         FilterSet builds its form (deep copies of every filter and form field), which cost a list page (or an
         object read through it) more than its query, to filter nothing. A FilterSet that filters by itself
         (``filter_queryset`` or ``qs`` overridden, e.g. latest versions by default) always runs."""
-        if not self._filterset_idle(queryset):
+        sent = self._filters_sent()
+        if sent is None:
             return super().filter_queryset(queryset)
         for backend in self.filter_backends:
-            if not issubclass(backend, DjangoFilterBackend):
+            if backend is DjangoFilterBackend:
+                if sent:  # only the filters the request sends: the others would filter nothing
+                    queryset = _SentFiltersBackend(sent).filter_queryset(self.request, queryset, self)
+            elif issubclass(backend, DjangoFilterBackend):
+                return super().filter_queryset(queryset)
+            else:
                 queryset = backend().filter_queryset(self.request, queryset, self)
         return queryset
 
-    def _filterset_idle(self, queryset) -> bool:
+    def _filters_sent(self) -> frozenset | None:
+        """The names of the FilterSet's filters the request sends (empty: none), or None when the whole
+        FilterSet must run: it filters by itself (``filter_queryset`` or ``qs`` overridden, e.g. latest versions
+        by default) or DRF builds it from ``filterset_fields``. An absent parameter filters nothing (django-filter
+        skips empty values), so a FilterSet narrowed to the sent filters gives the same queryset, the same
+        validation errors, and does not deep-copy and build a form field for every other filter."""
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is None:
-            return not getattr(self, "filterset_fields", None)  # DRF builds a FilterSet from those
+            return None if getattr(self, "filterset_fields", None) else frozenset()
         if filterset_class.filter_queryset is not FilterSet.filter_queryset or filterset_class.qs is not FilterSet.qs:
-            return False
-        names = tuple(filterset_class.base_filters)
+            return None
+        if filterset_class._meta.form is not django_forms.Form:
+            return None  # a form of its own may check filters together
         # A filter's form may read more than its own name (a range filter reads ``name_min``...): any parameter
         # that starts with a filter's name counts as sent.
-        return not any(param.startswith(names) for param in self.request.query_params)
+        params = tuple(self.request.query_params)
+        return frozenset(name for name in filterset_class.base_filters if any(p.startswith(name) for p in params))
+
+    def _filterset_idle(self, queryset=None) -> bool:
+        return self._filters_sent() == frozenset()
 
     def list(self, request, *args, **kwargs):
         if not self.fast_list:
