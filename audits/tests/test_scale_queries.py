@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from accounts.middleware import SESSION_KEY
 from accounts.models import Organisation
@@ -71,9 +72,12 @@ def test_api_list_queries_do_not_grow_with_the_page_size(scale, api_for, url, dj
     user, org = scale
     api = api_for(user, org)
     api.get(url)  # warm caches (content types, permissions)
-    with django_assert_max_num_queries(8):
+    # PostgreSQL: the token with its user, organisation and membership, then the page with its linked references
+    # as arrays. Elsewhere the linked references take one query per many-to-many field.
+    budget = 2 if connection.vendor == "postgresql" else 8
+    with django_assert_max_num_queries(budget):
         small = api.get(url, {"page_size": 2})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(budget):
         large = api.get(url, {"page_size": 500})
     assert small.status_code == large.status_code == 200
     assert len(small.json()["results"]) == 2 and len(large.json()["results"]) >= 30
