@@ -103,6 +103,22 @@ def _is_plain_slug(field) -> bool:
 
 # The time zone DRF's DateTimeField writes in, read once per page instead of once per value (``FastListPlan.rows``).
 _TIME_ZONE: contextvars.ContextVar = contextvars.ContextVar("aims_fast_time_zone", default=None)
+# Values a ``fast_sources`` function needs for every row but that do not depend on the row (``per_page``).
+_PAGE: contextvars.ContextVar = contextvars.ContextVar("aims_fast_page", default=None)
+
+
+def per_page(key: str, compute: Callable):
+    """``compute()`` once per page of the fast path (today's date, a URL pattern), or at every call outside one.
+
+    For ``fast_sources`` functions: asking the time zone or resolving a URL for each of 500 rows cost more than
+    the rest of the row."""
+    memo = _PAGE.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
 
 # Model fields whose values() value is already what the DRF field of the same kind writes: str() of a str,
 # int() of an int, a choice whose stored value is its own key, a bool.
@@ -453,9 +469,11 @@ class FastListPlan:
         steps = [(name, renders[name]) for name in self.order]  # the serializer's key order
         # DRF's DateTimeField asks for the current time zone for every value; it is the same for the whole page.
         reset = _TIME_ZONE.set(timezone.get_current_timezone() if settings.USE_TZ else None)
+        reset_page = _PAGE.set({})
         try:
             return [{name: render(row) for name, render in steps} for row in values_rows]
         finally:
+            _PAGE.reset(reset_page)
             _TIME_ZONE.reset(reset)
 
     def values(self, queryset, extra=(), arrays: dict | None = None):

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from aims.api.fast import FastListMixin
+from aims.api.fast import FastListMixin, per_page
 from aims.api.pagination import KeysetPagination
 from aims.api.safety import ConcurrencyMixin
 from aims.api.serializers import MemberField, OrganisationRelatedField
@@ -57,7 +57,16 @@ class EvidenceRevisionSerializer(serializers.ModelSerializer):
         return reverse("evidencerevision-download", args=[obj.pk])
 
     # For the API list fast path (aims.api.fast): the columns a computed field reads, and the value from them.
-    fast_sources = {"download_url": (("id",), lambda pk: reverse("evidencerevision-download", args=[pk]))}
+    fast_sources = {"download_url": (("id",), lambda pk: _download_url(pk))}
+
+
+_ANY_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def _download_url(pk) -> str:
+    """``reverse("evidencerevision-download", args=[pk])``, the URL resolved once per page of the fast path."""
+    pattern = per_page("evidence-download-url", lambda: reverse("evidencerevision-download", args=[_ANY_ID]))
+    return pattern.replace(_ANY_ID, str(pk))
 
 
 class CurrentRevisionSerializer(EvidenceRevisionSerializer):
@@ -124,7 +133,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
                 effective=effective,
                 expiry=expiry,
                 review_status=review_status,
-                today=timezone.localdate(),
+                today=per_page("today", timezone.localdate),
             ),
         )
     }
