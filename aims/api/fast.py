@@ -572,16 +572,16 @@ class FastListMixin:
         object read through it) more than its query, to filter nothing. A FilterSet that filters by itself
         (``filter_queryset`` or ``qs`` overridden, e.g. latest versions by default) always runs."""
         sent = self._filters_sent()
-        if sent is None:
-            return super().filter_queryset(queryset)
+        if sent is None or any(
+            issubclass(backend, DjangoFilterBackend) and backend is not DjangoFilterBackend
+            for backend in self.filter_backends
+        ):
+            return super().filter_queryset(queryset)  # a FilterSet or a backend of its own: as DRF does
         for backend in self.filter_backends:
-            if backend is DjangoFilterBackend:
-                if sent:  # only the filters the request sends: the others would filter nothing
-                    queryset = _SentFiltersBackend(sent).filter_queryset(self.request, queryset, self)
-            elif issubclass(backend, DjangoFilterBackend):
-                return super().filter_queryset(queryset)
-            else:
+            if backend is not DjangoFilterBackend:
                 queryset = backend().filter_queryset(self.request, queryset, self)
+            elif sent:  # only the filters the request sends: the others would filter nothing
+                queryset = _SentFiltersBackend(sent).filter_queryset(self.request, queryset, self)
         return queryset
 
     def _filters_sent(self) -> frozenset | None:
