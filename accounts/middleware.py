@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.selectors import current_membership, memberships_for_user
+from accounts.selectors import current_membership, memberships_for_request
 
 SESSION_KEY = "aims_organisation_id"
 
@@ -30,7 +30,7 @@ class CurrentOrganisationMiddleware:
         membership = None
         memberships = []
         if request.user.is_authenticated:
-            memberships = list(memberships_for_user(request.user))
+            memberships = list(memberships_for_request(request.user))
             membership = current_membership(request.user, request.session.get(SESSION_KEY), memberships)
         request.memberships = memberships  # the organisation switcher's list: read once per request
         request.membership = membership

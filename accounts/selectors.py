@@ -1,9 +1,22 @@
 """Reads about users, organisations and memberships."""
 
+from collections.abc import Callable
+
 from django.db import connections, router
 from django.utils import timezone
 
 from accounts.models import AccessLog, ApiToken, AuditorInvitation, Membership, Organisation
+
+# Per-membership values that higher apps read on every page (name -> builder(user) -> expression), computed as
+# subqueries of the one memberships query the middleware makes anyway, so none of them costs a query of its own
+# (the navbar's unread-notification count of ``reviews``). Registered with ``register_membership_annotation``.
+_REQUEST_ANNOTATIONS: dict[str, Callable] = {}
+
+
+def register_membership_annotation(name: str, build: Callable) -> None:
+    """``build(user)`` returns an expression over a membership row (``OuterRef("organisation")`` is its
+    organisation); the value is then ``request.membership.<name>`` on every signed-in browser request."""
+    _REQUEST_ANNOTATIONS[name] = build
 
 
 def memberships_for_user(user):
@@ -11,6 +24,14 @@ def memberships_for_user(user):
     return (
         Membership.objects.effective().filter(user=user).select_related("organisation").order_by("organisation__name")
     )
+
+
+def memberships_for_request(user):
+    """``memberships_for_user`` with the registered per-request annotations (see ``register_membership_annotation``)."""
+    memberships = memberships_for_user(user)
+    if _REQUEST_ANNOTATIONS:
+        memberships = memberships.annotate(**{name: build(user) for name, build in _REQUEST_ANNOTATIONS.items()})
+    return memberships
 
 
 def current_membership(user, organisation_id, memberships=None):

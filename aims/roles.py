@@ -2,12 +2,14 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
     # Administrator and AIMS officer in one: whoever creates an organisation, so that a one-person organisation
     # can run its own setup. Larger organisations give the two halves to two people (separation of duties).
-    OWNER = "owner", _("Owner")
+    # "Owner" is also the owner of a record (German "Verantwortlich"): the role's label has its own context.
+    OWNER = "owner", pgettext_lazy("role", "Owner")
     ADMIN = "admin", _("Administrator")
     OFFICER = "officer", _("AIMS officer")
     CONTRIBUTOR = "contributor", _("Contributor")

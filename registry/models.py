@@ -6,7 +6,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aims.model_names import name_models
 from aims.models import OrganisationScopedModel, OwnedMixin, ReferencedModel
 from registry.classification import QUESTIONS, VALUE_WORDS
 from registry.constants import (
@@ -56,6 +55,8 @@ class Supplier(OwnedMixin, ReferencedModel):
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
         ordering = ["reference"]
         indexes = [models.Index(fields=["organisation", "name"])]
 
@@ -90,6 +91,8 @@ class Dataset(OwnedMixin, ReferencedModel):
     history = HistoricalRecords()
 
     class Meta(ReferencedModel.Meta):
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
         ordering = ["reference"]
         indexes = [models.Index(fields=["organisation", "name"])]
 
@@ -184,6 +187,8 @@ class DatasetUsage(OrganisationScopedModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("dataset usage")
+        verbose_name_plural = _("dataset usages")
         ordering = ["dataset__reference", "purpose"]
         constraints = [
             models.UniqueConstraint(fields=["ai_system", "dataset", "purpose"], name="registry_datasetusage_unique")
@@ -210,6 +215,7 @@ class AIModel(OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("model")
+        verbose_name_plural = _("models")
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -233,6 +239,8 @@ class ModelVersion(OrganisationScopedModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
         ordering = ["model__reference", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["model", "version_label"], name="registry_modelversion_unique_label"),
@@ -261,6 +269,8 @@ class ModelMetric(OrganisationScopedModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("model metric")
+        verbose_name_plural = _("model metrics")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["model_version", "name"], name="registry_modelmetric_unique_name")
@@ -301,6 +311,7 @@ class ScopeStatement(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("AIMS scope")
+        verbose_name_plural = _("AIMS scopes")
         ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "version"], name="registry_scope_unique_version")
@@ -327,6 +338,7 @@ class ContextIssue(OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("context issue")
+        verbose_name_plural = _("context issues")
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -378,6 +390,8 @@ class Classification(OrganisationScopedModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
         ordering = ["-created_at"]
         get_latest_by = "created_at"
 
@@ -403,11 +417,11 @@ class Classification(OrganisationScopedModel):
 
 
 # --- Translatable labels Django would otherwise derive from names ----------------------------------------
-# A field or model without a verbose name gets one derived from its Python name ("intended_purpose" →
-# "intended purpose"), which cannot be translated. Writing the labels into the definitions above would add
-# a migration that changes nothing in the database (and alters every historical model), so they are set here,
-# after the classes are built: the migration state keeps the derived English text, which is the same text.
-# Forms, filters, list titles and the History tab read these labels.
+# A field without a verbose name gets one derived from its Python name ("intended_purpose" → "intended
+# purpose"), which cannot be translated. Writing the labels into the field definitions above would add a
+# migration that alters every field (and every historical model) for nothing in the database, so they are set
+# here, after the classes are built: the migration state keeps the derived English text, which is the same text.
+# Forms, filters and the History tab read these labels. (Model names are in each model's Meta.)
 _FIELD_LABELS = {
     "ai_system": _("AI system"),
     "answers": _("answers"),
@@ -470,14 +484,6 @@ _FIELD_LABELS = {
     "version": _("version"),
     "version_label": _("version label"),
 }
-_MODEL_LABELS = {
-    Supplier: (_("supplier"), _("suppliers")),
-    Dataset: (_("dataset"), _("datasets")),
-    DatasetUsage: (_("dataset usage"), _("dataset usages")),
-    ModelVersion: (_("model version"), _("model versions")),
-    ModelMetric: (_("model metric"), _("model metrics")),
-    Classification: (_("classification"), _("classifications")),
-}
 
 
 def _set_translatable_labels() -> None:
@@ -499,7 +505,6 @@ def _set_translatable_labels() -> None:
             # Only derived labels: an explicit verbose name (and its own translation) stays as written.
             if label is not None and field._verbose_name is None:
                 field.verbose_name = label
-    name_models(_MODEL_LABELS)
 
 
 _set_translatable_labels()

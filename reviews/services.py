@@ -523,3 +523,19 @@ def unread_count(user, organisation) -> int:
     if organisation is None or not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(organisation=organisation, recipient=user, read_at__isnull=True).count()
+
+
+def unread_count_expression(user):
+    """``unread_count`` as a subquery over a membership row (its ``organisation``): the navbar's badge is read in
+    the memberships query every signed-in page makes, instead of a query of its own."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    unread = (
+        Notification.objects.filter(organisation=OuterRef("organisation"), recipient=user, read_at__isnull=True)
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))

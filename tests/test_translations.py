@@ -173,3 +173,41 @@ def test_the_compiled_catalogue_matches():
         f"compiled but not in the .po: {sorted(map(str, compiled.keys() - expected.keys()))[:20]}"
     )
     assert not differing, f"compiled translations differ from the .po: {differing[:20]}"
+
+
+# The registers' models name themselves in Meta (gettext_lazy, with options-only migrations), the one way for
+# every app: Django derives an untranslatable name otherwise, and a translated singular gets an English "s"
+# ("Modells").
+REGISTER_APPS = ("registry", "risk", "controls", "governance", "audits")
+
+
+def test_every_register_model_declares_its_names_in_meta():
+    from django.apps import apps
+
+    undeclared = [
+        model._meta.label
+        for app in REGISTER_APPS
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+        and not {"verbose_name", "verbose_name_plural"} <= set(model._meta.original_attrs)
+    ]
+    assert not undeclared, f"declare verbose_name and verbose_name_plural in Meta: {undeclared}"
+
+
+@pytest.mark.parametrize(
+    ("label", "singular", "plural"),
+    [
+        ("registry.AIModel", "Modell", "Modelle"),
+        ("registry.Supplier", "Lieferant", "Lieferanten"),
+        ("controls.Control", "Maßnahme", "Maßnahmen"),
+        ("audits.Audit", "Audit", "Audits"),
+        ("audits.Incident", "KI-Vorfall", "KI-Vorfälle"),
+    ],
+)
+def test_model_names_read_in_german(label, singular, plural):
+    from django.apps import apps
+    from django.utils import translation
+
+    meta = apps.get_model(label)._meta
+    with translation.override(LANGUAGE):
+        assert (str(meta.verbose_name), str(meta.verbose_name_plural)) == (singular, plural)

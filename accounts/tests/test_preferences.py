@@ -35,6 +35,24 @@ def test_a_german_user_gets_german_pages(client_for, officer):
     assert "Preferences" not in page
 
 
+def test_the_owner_role_and_a_records_owner_have_different_german_words():
+    # One msgid served both: the organisation's owner read "Verantwortlich", as the owner of a risk does.
+    with translation.override("de"):
+        assert str(Role.OWNER.label) == "Eigentümer"
+        assert translation.gettext("Owner") == "Verantwortlich"
+    assert str(Role.OWNER.label) == "Owner"
+
+
+@pytest.mark.django_db
+def test_the_members_page_names_the_owner_role_in_german(client_for, members):
+    owner = members["owner"]
+    owner.language = "de"
+    owner.save()
+    page = client_for(owner).get("/account/members/").content.decode()
+    assert "Eigentümer" in page
+    assert "(Eigentümer)" in page  # the organisation switcher's role of the current membership
+
+
 @pytest.mark.django_db
 def test_english_by_default(client_for, officer):
     response = client_for(officer).get("/")

@@ -141,6 +141,7 @@ class CorrectiveAction(ActionStateMixin, OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
         ordering = ["due_date", "reference"]
         indexes = [models.Index(fields=["organisation", "status", "due_date"])]
 

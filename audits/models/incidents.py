@@ -82,6 +82,7 @@ class Incident(OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("AI incident")
+        verbose_name_plural = _("AI incidents")
         ordering = ["-detected_at", "-reference"]
         indexes = [
             models.Index(fields=["organisation", "status"]),
@@ -145,6 +146,7 @@ class IncidentEscalation(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
         ordering = ["notified_at"]
 
     def __str__(self) -> str:

@@ -134,6 +134,7 @@ class KPISnapshot(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("KPI snapshot")
+        verbose_name_plural = _("KPI snapshots")
         ordering = ["-taken_at"]
         constraints = [
             models.UniqueConstraint(

@@ -59,6 +59,7 @@ class AuditProgramme(OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("audit programme")
+        verbose_name_plural = _("audit programmes")
         ordering = ["-period_start", "reference"]
 
     def __str__(self) -> str:
@@ -134,6 +135,8 @@ class Audit(ReferencedModel):
     objects = AuditQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
         ordering = ["-planned_start", "-reference"]
         indexes = [
             models.Index(fields=["organisation", "status"]),
@@ -181,6 +184,7 @@ class ChecklistItem(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
         ordering = ["audit", "position"]
         constraints = [models.UniqueConstraint(fields=["audit", "requirement"], name="audits_checklist_unique")]
 
@@ -223,6 +227,7 @@ class Finding(ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("audit finding")
+        verbose_name_plural = _("audit findings")
         ordering = ["-raised_on", "-reference"]
         indexes = [
             models.Index(fields=["organisation", "kind"]),

@@ -50,6 +50,7 @@ class ManagementReview(ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("management review")
+        verbose_name_plural = _("management reviews")
         ordering = ["-planned_date", "-reference"]
 
     def __str__(self) -> str:
@@ -82,6 +83,7 @@ class ReviewDecision(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -107,6 +109,7 @@ class ReviewAction(ActionStateMixin, OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("review action")
+        verbose_name_plural = _("review actions")
         ordering = ["due_date", "reference"]
         indexes = [models.Index(fields=["organisation", "status", "due_date"])]
 

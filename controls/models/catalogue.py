@@ -78,6 +78,8 @@ class Framework(CatalogueModel):
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
         ordering = ["name", "version"]
         constraints = [
             models.UniqueConstraint(
@@ -126,6 +128,8 @@ class Requirement(CatalogueModel):
     objects = RequirementQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
         ordering = ["framework", "sort_order"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "identifier"], name="controls_requirement_unique_identifier"),
@@ -171,6 +175,8 @@ class RequirementMapping(CatalogueModel):
     objects = MappingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("requirement mapping")
+        verbose_name_plural = _("requirement mappings")
         ordering = ["source__framework__name", "source__sort_order", "target__framework__name", "target__sort_order"]
         constraints = [
             models.CheckConstraint(condition=~Q(source=models.F("target")), name="controls_mapping_not_to_itself"),

@@ -148,6 +148,7 @@ class EvidenceRevision(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("evidence revision")
+        verbose_name_plural = _("evidence revisions")
         ordering = ["evidence", "-number"]
         constraints = [models.UniqueConstraint(fields=["evidence", "number"], name="controls_evidencerevision_unique")]
 

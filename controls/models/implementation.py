@@ -54,6 +54,8 @@ class Control(OwnedMixin, ReferencedModel):
     objects = ControlQuerySet.as_manager()
 
     class Meta(ReferencedModel.Meta):
+        verbose_name = _("control")
+        verbose_name_plural = _("controls")
         ordering = ["reference"]
         indexes = [
             models.Index(fields=["organisation", "implementation_status"]),

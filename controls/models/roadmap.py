@@ -43,6 +43,7 @@ class RoadmapAction(OwnedMixin, ReferencedModel):
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("roadmap action")
+        verbose_name_plural = _("roadmap actions")
         ordering = ["phase", "due_date", "reference"]
         indexes = [models.Index(fields=["organisation", "phase", "status"])]
 

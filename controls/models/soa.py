@@ -83,6 +83,7 @@ class SoALine(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("SoA line")
+        verbose_name_plural = _("SoA lines")
         ordering = ["requirement__sort_order"]
         constraints = [models.UniqueConstraint(fields=["soa", "requirement"], name="controls_soaline_unique")]
 
@@ -112,6 +113,7 @@ class SoAVersion(OrganisationScopedModel):
 
     class Meta:
         verbose_name = _("approved SoA version")
+        verbose_name_plural = _("approved SoA versions")
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["soa", "version"], name="controls_soaversion_unique")]
 

@@ -1,12 +1,14 @@
 """The pages and the API of the reviews app."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import MembershipFactory
 from controls.tests.factories import ControlFactory
 from reviews import services
 from reviews.models import Notification, ReviewSettings, ReviewTask
@@ -99,6 +101,64 @@ def test_bell_counts_unread_and_opening_marks_read(client_for, members, tasks):
     # Nobody opens another member's notification.
     other = Notification.objects.filter(recipient=members["officer"]).first()
     assert client.get(reverse("reviews:notification-open", args=[other.pk])).status_code == 404
+
+
+def _badge(client) -> str | None:
+    html = client.get(reverse("reviews:my")).content.decode()
+    match = re.search(r'data-testid="unread-count">(\d+)<', html)
+    return match and match.group(1)
+
+
+def test_the_badge_is_right_straight_after_a_notification_is_created_or_read(
+    client_for, members, org, other_org, tasks, api_for
+):
+    contributor = members["contributor"]
+    # A member of two organisations: the badge counts the current one's notifications only.
+    MembershipFactory(user=contributor, organisation=other_org, role="viewer")
+    services.notify(organisation=other_org, recipient=contributor, kind="info", title="Elsewhere")
+    client = client_for(contributor)
+    client.post(reverse("accounts:switch", args=[org.slug]))
+    assert _badge(client) == "2"
+    created = services.notify(organisation=org, recipient=contributor, kind="info", title="New", url="/")
+    assert _badge(client) == "3"
+    client.get(reverse("reviews:notification-open", args=[created.pk]))
+    assert _badge(client) == "2"
+    first = Notification.objects.filter(organisation=org, recipient=contributor, read_at__isnull=True).first()
+    assert api_for(contributor, org).post(f"/api/v1/notifications/{first.pk}/read/").status_code == 200
+    assert _badge(client) == "1"
+    client.post(reverse("reviews:notifications-read-all"))
+    assert _badge(client) is None
+    client.post(reverse("accounts:switch", args=[other_org.slug]))
+    assert _badge(client) == "1"
+
+
+def test_the_badge_costs_no_query_of_its_own(client_for, members, tasks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(members["contributor"])
+    client.get(reverse("reviews:my"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reviews:my"))
+    assert b'data-testid="unread-count">2<' in page.content
+    reading = [q["sql"] for q in queries.captured_queries if "reviews_notification" in q["sql"]]
+    assert len(reading) == 1 and "accounts_membership" in reading[0]
+
+
+def test_a_post_counts_the_badge_afresh(rf, members, org, tasks):
+    # A POST may change notifications before it renders: the count read with the memberships is not trusted.
+    from accounts.selectors import memberships_for_request
+    from reviews.context_processors import notifications
+
+    contributor = members["contributor"]
+    for method in ("get", "post"):
+        request = getattr(rf, method)("/")
+        request.user = contributor
+        request.membership = memberships_for_request(contributor).get(organisation=org)
+        request.organisation = org
+        assert request.membership.unread_notifications == 2
+        request.membership.unread_notifications = 7  # what a stale read would say
+        assert str(notifications(request)["unread_notifications"]) == ("7" if method == "get" else "2")
 
 
 def test_settings_page(client_for, members, org):

@@ -49,3 +49,23 @@ def test_member_switches_to_german_and_back(page, live_server, transactional_db,
     expect(page.get_by_role("navigation", name="Main").get_by_role("button", name="Settings")).to_be_visible()
     officer.refresh_from_db()
     assert (officer.language, officer.time_zone, officer.date_format) == ("en-gb", "Europe/Berlin", "locale")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["de", "en-gb"])
+def test_the_expanded_navbar_fits_from_1200_px(page, live_server, transactional_db, org, members, language):
+    # German labels are longer: at 1400 px the user menu used to be cut off, and both languages overflowed at 1280.
+    officer = members["officer"]
+    officer.language = language
+    officer.save(update_fields=["language"])
+    login(page, live_server, officer.username)
+    for width in (1200, 1280, 1400, 1600):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/")
+        expect(page.locator("#user-menu")).to_be_visible()  # expanded, not behind the toggler
+        menu = page.locator("#user-menu").bounding_box()
+        assert menu["x"] + menu["width"] <= width, f"user menu cut off at {width} px"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"page scrolls sideways at {width} px"
+        _screenshot(page, f"navbar-{language}-{width}")
+    page.get_by_role("button", name=officer.username).click()
+    expect(page.get_by_role("link", name="API tokens" if language == "en-gb" else "API-Tokens")).to_be_visible()
