@@ -3,8 +3,6 @@
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -12,6 +10,7 @@ from conftest import ROLES
 from controls import services
 from controls.models import Framework, Requirement, RequirementMapping
 from controls.tests.factories import FrameworkFactory, MappingFactory, RequirementFactory
+from tests.query_budget import assert_queries_do_not_grow
 
 
 def shipped(identifier, key="iso42001"):
@@ -234,60 +233,28 @@ def test_contributor_edits_what_they_created_but_not_others(catalogue, members, 
 # --- Query budgets: the same number of queries with 5 and with 50 rows --------------------------------
 
 
-def count_queries(client, url, params=None):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def grow(org, n):
-    """n own frameworks, each with a requirement mapped to a shipped control."""
-    target = shipped("A.6.2.4")
-    for _ in range(n):
-        requirement = RequirementFactory(framework=FrameworkFactory(organisation=org))
-        MappingFactory(organisation=org, source=requirement, target=target)
-
-
-@pytest.mark.parametrize(
-    ("name", "params"),
-    [
-        ("controls:framework-list", {}),
-        ("controls:framework-list", {"export": "csv"}),
-        ("controls:requirement-list", {"page_size": 200}),
-        ("controls:mapping-list", {"origin": "own", "page_size": 200}),
-        ("controls:mapping-list", {"origin": "own", "export": "json"}),
-    ],
-)
-def test_list_pages_cost_the_same_with_5_and_50_rows(catalogue, org, officer, client_for, name, params):
-    client = client_for(officer)
-    client.get(reverse(name))  # warm the session and permission caches
-    grow(org, 5)
-    few = count_queries(client, reverse(name), params)
-    grow(org, 45)
-    many = count_queries(client, reverse(name), params)
-    assert few == many
-
-
-def test_crosswalk_and_tree_pages_cost_the_same_with_5_and_50_own_rows(catalogue, org, officer, client_for):
-    client = client_for(officer)
+def test_list_crosswalk_and_tree_pages_cost_the_same_queries_for_5_and_50_rows(catalogue, org, officer, client_for):
     own = FrameworkFactory(organisation=org)
     target = shipped("A.6.2.4")
-    urls = [
-        (reverse("controls:crosswalk"), {"a": own.pk, "b": catalogue["iso42001"].pk}),
-        (reverse("controls:framework-detail", args=[own.pk]), {}),
-        (reverse("controls:requirement-detail", args=[target.pk]), {}),
-    ]
 
-    def add(n):
+    def grow(n):
+        """n own frameworks, each with a requirement mapped to a shipped control, and n mappings of one of them."""
         for _ in range(n):
+            requirement = RequirementFactory(framework=FrameworkFactory(organisation=org))
+            MappingFactory(organisation=org, source=requirement, target=target)
             MappingFactory(organisation=org, source=RequirementFactory(framework=own), target=target)
 
-    client.get(urls[0][0])
-    add(5)
-    few = [count_queries(client, url, params) for url, params in urls]
-    add(45)
-    many = [count_queries(client, url, params) for url, params in urls]
-    assert few == many
+    client = client_for(officer)
+    assert_queries_do_not_grow(
+        grow,
+        [
+            (client, reverse("controls:framework-list")),
+            (client, reverse("controls:framework-list"), {"export": "csv"}),
+            (client, reverse("controls:requirement-list"), {"page_size": 200}),
+            (client, reverse("controls:mapping-list"), {"origin": "own", "page_size": 200}),
+            (client, reverse("controls:mapping-list"), {"origin": "own", "export": "json"}),
+            (client, reverse("controls:crosswalk"), {"a": own.pk, "b": catalogue["iso42001"].pk}),
+            (client, reverse("controls:framework-detail", args=[own.pk])),
+            (client, reverse("controls:requirement-detail", args=[target.pk])),
+        ],
+    )

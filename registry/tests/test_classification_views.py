@@ -1,13 +1,12 @@
 """The EU AI Act questionnaire page and the classification tab of an AI system."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from registry import services
 from registry.constants import EUTier
 from registry.models import Classification
 from registry.tests.factories import AISystemFactory, ClassificationFactory
+from tests.query_budget import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -146,18 +145,9 @@ def test_outsider_gets_404(client_for, outsider, system):
     assert not Classification.objects.exists()
 
 
-def _tab_queries(client, system):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(f"/inventory/systems/{system.pk}/?tab=classification")
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_classification_tab_query_count_does_not_grow_with_history(client_for, officer, org):
-    few, many = AISystemFactory(organisation=org), AISystemFactory(organisation=org)
-    ClassificationFactory.create_batch(5, ai_system=few, classified_by=officer)
-    ClassificationFactory.create_batch(50, ai_system=many, classified_by=officer)
-    client = client_for(officer)
-    _tab_queries(client, few)  # warm the session and role caches
-
-    assert _tab_queries(client, few) == _tab_queries(client, many)
+def test_classification_tab_costs_the_same_queries_for_5_and_50_classifications(client_for, officer, org):
+    system = AISystemFactory(organisation=org)
+    assert_queries_do_not_grow(
+        lambda n: ClassificationFactory.create_batch(n, ai_system=system, classified_by=officer),
+        [(client_for(officer), f"/inventory/systems/{system.pk}/", {"tab": "classification"})],
+    )

@@ -12,6 +12,7 @@ from accounts.tests.factories import MembershipFactory
 from controls.tests.factories import ControlFactory
 from reviews import services
 from reviews.models import Notification, ReviewSettings, ReviewTask
+from tests.query_budget import MANY_ROWS, assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +49,25 @@ def test_officers_list_filters_by_state_kind_owner_and_overdue(client_for, membe
     assert by_kind.context["page_obj"].paginator.count == 0
 
 
-def test_review_list_query_count_does_not_grow_with_rows(client_for, members, tasks, django_assert_max_num_queries):
-    client = client_for(members["officer"])
-    with django_assert_max_num_queries(16):
-        client.get(reverse("reviews:task-list"))
+def test_review_lists_cost_the_same_queries_for_5_and_50_tasks_and_at_most_16(client_for, members, org):
+    today = timezone.localdate()
+
+    def grow(n):
+        for i in range(n):
+            ControlFactory(
+                organisation=org, owner=members["contributor"], next_review=today + dt.timedelta(days=i % 10 - 5)
+            )
+        services.reviews_run_daily(organisation=org, respect_quiet_days=False)
+
+    assert_queries_do_not_grow(
+        grow,
+        [
+            (client_for(members["officer"]), reverse("reviews:task-list")),
+            (client_for(members["contributor"]), reverse("reviews:my")),
+        ],
+        max_queries=16,
+    )
+    assert ReviewTask.objects.filter(organisation=org).count() == MANY_ROWS
 
 
 def test_completing_in_the_browser_form_moves_the_date(client_for, members, tasks):
