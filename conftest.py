@@ -4,6 +4,8 @@ alice.. are members of "acme" (one per role); mallory is the officer of "globex"
 used to prove that nothing of acme's is visible to another organisation.
 """
 
+import io
+
 import pytest
 
 from aims.roles import Role
@@ -81,6 +83,71 @@ def api_for(db):
         return api
 
     return _api
+
+
+# --- The demo organisations, seeded once per module -------------------------------------------------------
+# Seeding Northwind and Contoso runs some 11,000 queries. A module whose tests read or change the demo data
+# seeds it once, in a transaction that stays open until the module's last test and is then rolled back;
+# pytest-django's ``db`` runs each test in a savepoint inside it, so whatever a test writes is undone before
+# the next one starts from the freshly seeded state (Django's TestCase.setUpTestData, as a fixture).
+_seeded_transaction_open = False
+
+
+@pytest.fixture(scope="module")
+def _demo_seeded_for_module(django_db_setup, django_db_blocker):
+    global _seeded_transaction_open
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        _seeded_transaction_open = True
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+            _seeded_transaction_open = False
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+        _seeded_transaction_open = False
+
+
+@pytest.fixture
+def seeded_demo(_demo_seeded_for_module, db):
+    """Database access with the demo organisations in place (``seed_demo``), as seeded before the module's first
+    test: changes a test makes are rolled back after it. Returns the demo context: its organisations and users
+    fetched afresh for this test.
+
+    Not for transactional tests (``transactional_db``, ``live_server``): they would run inside the module's
+    open transaction. Keep them in another module.
+    """
+    from accounts.models import Organisation, User
+    from aims.demo import CONTOSO_USERS, NORTHWIND_USERS, DemoContext
+
+    usernames = [username for username, *_ in NORTHWIND_USERS + CONTOSO_USERS]
+    return DemoContext(
+        northwind=Organisation.objects.get(slug="northwind"),
+        contoso=Organisation.objects.get(slug="contoso"),
+        users=User.objects.in_bulk(usernames, field_name="username"),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_transactional_test_inside_the_seeded_demo(request):
+    """A transactional test that ran inside a module's seeded transaction would commit nothing and flush the
+    demo data under the next test: say so instead of failing somewhere else."""
+    if _seeded_transaction_open:
+        marker = request.node.get_closest_marker("django_db")
+        transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+            pytest.fail(
+                "a transactional test runs in a module that uses the seeded_demo fixture; move it to another module"
+            )
 
 
 @pytest.fixture(autouse=True)
