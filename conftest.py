@@ -9,8 +9,68 @@ import io
 import pytest
 
 from aims.roles import Role
+from tests import database_template
 
 ROLES = [role.value for role in Role]
+
+
+# --- Test databases: one migration per run under pytest-xdist on PostgreSQL (tests/database_template.py) ----
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """In the xdist controller: the same run id for every worker."""
+    node.config._aims_database_template_run = getattr(node.config, "_aims_database_template_run", None) or (
+        database_template.new_run_id()
+    )
+    node.workerinput[database_template.RUN_ID_KEY] = node.config._aims_database_template_run
+
+
+def pytest_sessionfinish(session):
+    """In the xdist controller, once every worker is done: drop the run's template database."""
+    if getattr(session.config, "_aims_database_template_run", None):
+        from pytest_django.plugin import blocking_manager_key
+
+        with session.config.stash[blocking_manager_key].unblock():
+            database_template.drop_template()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's own fixture, except that an xdist worker on PostgreSQL starts from a copy of the run's
+    migrated template database (tests/database_template.py) and so has nothing to migrate."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keep_for_setup = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if database_template.applies(request.config, use_migrations=django_db_use_migrations, keepdb=keep_for_setup):
+            database_template.clone_for_worker(request.config, verbosity=max(verbosity - 1, 0))
+            keep_for_setup = True
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keep_for_setup,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            try:
+                teardown_databases(db_cfg, verbosity=verbosity)
+            except Exception as exc:
+                request.node.warn(pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}"))
 
 
 @pytest.fixture
