@@ -60,6 +60,7 @@ def clone_for_worker(config, verbosity: int = 0) -> None:
             lock.execute(f"COMMENT ON DATABASE {quote(template)} IS %s", [run_id])
         lock.execute(f"DROP DATABASE IF EXISTS {quote(worker_database)} WITH (FORCE)")
         lock.execute(f"CREATE DATABASE {quote(worker_database)} WITH TEMPLATE {quote(template)}")
+    config.aims_database_template = template
 
 
 def _migrate_template(connection, template: str, verbosity: int) -> None:
