@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import logging
 
@@ -108,6 +109,9 @@ def _seed_controls(org, users) -> None:
 # --- Evidence files ----------------------------------------------------------------------------------------
 
 
+# Rendering takes WeasyPrint a quarter of a second a page, and the same arguments always give the same document:
+# a process that seeds more than once (the test suite, the benchmarks) renders each demo PDF once.
+@functools.lru_cache(maxsize=64)
 def _pdf(title: str, description: str, org_name: str, reference: str, effective: dt.date) -> bytes:
     from aims.pdf import render_pdf
 

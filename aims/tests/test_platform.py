@@ -1,107 +1,14 @@
-"""Platform foundation: demo data, health check, the task queue and the error pages."""
+"""Platform foundation: health check, the task queue and the error pages (the demo data: test_demo_data.py)."""
 
-import io
 import time
 
 import pytest
 from celery import Celery
-from django.apps import apps
-from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
 from kombu.exceptions import OperationalError
 
-from accounts.models import Membership, Organisation, User
 from aims import jobs, tasks
-from aims.demo import CONTOSO_USERS, DEMO_PASSWORD, NORTHWIND_USERS
 from aims.roles import Role
-
-
-def _seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-def _row_counts() -> dict[str, int]:
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
-        if model._meta.managed and not model._meta.proxy
-    }
-
-
-# --- Demo data -----------------------------------------------------------------------------------------
-
-
-def test_seed_demo_is_idempotent(db):
-    _seed()
-    after_first = _row_counts()
-
-    _seed()
-    after_second = _row_counts()
-
-    assert after_first == after_second
-    assert after_first["accounts.Organisation"] == 2
-    # One user per role in each organisation at least; later registers add more Northwind members.
-    assert after_first["accounts.User"] >= len(NORTHWIND_USERS) + len(CONTOSO_USERS)
-    assert any(label.startswith("accounts.Historical") for label in after_first), "history models are counted"
-
-
-def test_seed_demo_keeps_changes_made_since(db):
-    _seed()
-    officer = User.objects.get(username="officer")
-    officer.set_password("changed-by-the-user")
-    officer.save()
-    Membership.objects.filter(user__username="viewer").update(role=Role.AUDITOR)
-
-    _seed()
-
-    officer.refresh_from_db()
-    assert officer.check_password("changed-by-the-user")
-    assert Membership.objects.get(user__username="viewer").role == Role.AUDITOR
-
-
-def test_seed_demo_reports_success(db):
-    assert "Demo data is in place" in _seed()
-
-
-@pytest.mark.parametrize(("username", "role"), [(u, r) for u, _, _, r in NORTHWIND_USERS])
-def test_northwind_demo_users(db, username, role):
-    _seed()
-    client = Client()
-
-    assert client.login(username=username, password=DEMO_PASSWORD)
-    northwind = Organisation.objects.get(slug="northwind")
-    assert northwind.name == "Northwind Health"
-    memberships = Membership.objects.filter(user__username=username)
-    assert [(m.organisation.slug, m.role) for m in memberships] == [("northwind", role)]
-    page = client.get("/").content.decode()
-    assert '<span data-testid="current-organisation">Northwind Health</span>' in page
-
-
-def test_contoso_demo_officer(db):
-    _seed()
-    client = Client()
-
-    assert client.login(username="officer2", password=DEMO_PASSWORD)
-    contoso = Organisation.objects.get(slug="contoso")
-    assert contoso.name == "Contoso Lending"
-    memberships = Membership.objects.filter(user__username="officer2")
-    assert [(m.organisation.slug, m.role) for m in memberships] == [("contoso", Role.OFFICER)]
-    assert '<span data-testid="current-organisation">Contoso Lending</span>' in client.get("/").content.decode()
-
-
-def test_demo_organisations_keep_their_members_apart(db):
-    _seed()
-    client = Client()
-    client.login(username="officer", password=DEMO_PASSWORD)
-
-    assert client.post("/account/switch/contoso/").status_code == 404
-    members = client.get("/account/members/").content.decode()
-    assert "officer2" not in members
-    assert "contributor" in members
-
 
 # --- Health --------------------------------------------------------------------------------------------
 

@@ -1,11 +1,9 @@
 """OSCAL: every exported document validates against NIST's OSCAL 1.2 JSON schema; a catalog imports back."""
 
-import io
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from integrations import oscal
@@ -14,14 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    from django.contrib.auth import get_user_model
-
-    from accounts.models import Organisation
-
-    call_command("seed_demo", stdout=io.StringIO())
-    users = get_user_model().objects
-    return Organisation.objects.get(slug="northwind"), users.get(username="officer"), users.get(username="viewer")
+def demo(seeded_demo):
+    """Northwind (seeded once for the module), its officer and its viewer."""
+    return seeded_demo.northwind, seeded_demo.users["officer"], seeded_demo.users["viewer"]
 
 
 def _download(client, kind, **params):

@@ -41,13 +41,9 @@ def _xlsx(rows: list[list]) -> bytes:
 
 
 @pytest.fixture
-def demo(db):
-    from django.contrib.auth import get_user_model
-
-    from accounts.models import Organisation
-
-    call_command("seed_demo", stdout=io.StringIO())
-    return Organisation.objects.get(slug="northwind"), get_user_model().objects.get(username="officer")
+def demo(seeded_demo):
+    """Northwind (seeded once for the module) and its officer."""
+    return seeded_demo.northwind, seeded_demo.users["officer"]
 
 
 def test_every_register_with_a_list_page_imports_or_says_why_not():
