@@ -131,7 +131,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
 #     empty and the join writes the label there on every page.
 ANCHOR_LINK = "https://aims-anchor.invalid/#"
 _PX = 0.75  # PDF points per CSS pixel
-_NO_PAGE_FOOTER = "@page { @bottom-right { content: none; } }"
+_NO_PAGE_FOOTER = "@page { @bottom-right { content: none !important; } }"  # a user sheet: !important wins
 # The "Page x of y" label as print.css sets it: 7.5pt, #5c636a, right-aligned in the bottom margin, centred in it.
 _LABEL_SIZE = 7.5
 _LABEL_RGB = (0x5C / 255, 0x63 / 255, 0x6A / 255)
@@ -162,7 +162,7 @@ class DocumentPart:
     html: Callable[[Mapping[str, int]], str]
 
 
-class _PendingPageNumbers(Mapping):
+class PendingPageNumbers(Mapping):
     """What a part's HTML gets before the page numbers are known: a placeholder of a page number's width for every
     anchor, remembering that it was asked."""
 
@@ -222,6 +222,14 @@ def _lay_out(html: str, *, page_footer: bool) -> _LaidOutPart:
             [(level, label, (x, page.height - y), state) for level, label, (x, y), state in page.bookmarks]
         )
     return _LaidOutPart(document.write_pdf(), boxes, anchors, bookmarks)
+
+
+def _warm_up() -> None:
+    """Import WeasyPrint and lay out a line here, before forking, so that every child starts with its modules,
+    default stylesheets and font setup loaded instead of loading them again (about a second each)."""
+    from weasyprint import HTML
+
+    HTML(string="<p>AIMS</p>", base_url=STATIC_BASE, url_fetcher=safe_url_fetcher()).render()
 
 
 def _child(task: Callable, path: str) -> None:
@@ -299,9 +307,11 @@ def render_document(
     ``page_label(page, pages)`` is written in the footer of every page but the first (the cover); None keeps the
     footer the stylesheet draws, which is right only for a single part."""
     page_footer = page_label is None
-    pending = [_PendingPageNumbers() for _ in parts]
+    pending = [PendingPageNumbers() for _ in parts]
     html = [part.html(numbers) for part, numbers in zip(parts, pending, strict=True)]
     refers = [i for i, numbers in enumerate(pending) if numbers.asked]
+    if processes > 1:
+        _warm_up()
     # Longest first, so that the last part to finish is a short one and both processes stay busy.
     order = sorted(range(len(parts)), key=lambda i: -len(html[i]))
     tasks = [functools.partial(_lay_out, html[i], page_footer=page_footer) for i in order]

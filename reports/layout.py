@@ -13,11 +13,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from aims.pdf import DocumentPart, render_document
+from aims.pdf import DocumentPart, PendingPageNumbers, render_document
 from reports.models import JobKind
+
+# Sections are joined into one part until it holds this much HTML (about 5 dense pages); a larger section is a part
+# of its own.
+MIN_PART_CHARS = 60_000
 
 
 def _template(job) -> str:
@@ -45,25 +50,57 @@ def document_context(job, ctx, sections: list[dict], *, generated_at) -> dict:
     }
 
 
+def _section_html(context: dict, section: dict, page_numbers) -> str:
+    return render_to_string("reports/pdf/section.html", {**context, "s": section, "page_numbers": page_numbers})
+
+
 def single_html(job, ctx, sections: list[dict], *, generated_at) -> str:
-    """The whole document as one HTML page (page numbers by ``target-counter``)."""
+    """The whole document as one HTML page (page numbers by ``target-counter``), as one WeasyPrint call would lay
+    it out."""
     context = document_context(job, ctx, sections, generated_at=generated_at)
-    return render_to_string(_template(job), {**context, "front": True, "body_sections": sections})
+    body = [mark_safe(_section_html(context, s, None)) for s in sections]  # noqa: S308 - our own rendered template
+    return render_to_string(_template(job), {**context, "front": True, "body_html": body})
+
+
+class _Fragment:
+    """A section's HTML, rendered once; again with the real page numbers if it printed any."""
+
+    def __init__(self, context: dict, section: dict):
+        self.context, self.section = context, section
+        probe = PendingPageNumbers()
+        self.html = _section_html(context, section, probe)
+        self.refers_to_pages = probe.asked
+
+    def render(self, page_numbers) -> str:
+        html = _section_html(self.context, self.section, page_numbers) if self.refers_to_pages else self.html
+        return mark_safe(html)  # noqa: S308 - our own rendered template
 
 
 def parts(job, ctx, sections: list[dict], *, generated_at) -> list[DocumentPart]:
-    """The cover with the contents, then one part per section."""
+    """The cover with the contents, then the sections: each large section a part of its own, consecutive small
+    ones together (each part costs a fixed setup of about a page's layout)."""
     context = document_context(job, ctx, sections, generated_at=generated_at)
     template = _template(job)
+    groups: list[list[_Fragment]] = [[]]  # the first group also holds the cover and the contents
+    size = 0
+    for section in sections:
+        fragment = _Fragment(context, section)
+        if size >= MIN_PART_CHARS or (groups[-1] and len(fragment.html) >= MIN_PART_CHARS):
+            groups.append([])
+            size = 0
+        groups[-1].append(fragment)
+        size += len(fragment.html)
 
-    def part(front: bool, body: list[dict]) -> DocumentPart:
-        return DocumentPart(
-            lambda page_numbers: render_to_string(
-                template, {**context, "front": front, "body_sections": body, "page_numbers": page_numbers}
+    def part(front: bool, fragments: list[_Fragment]) -> DocumentPart:
+        def html(page_numbers) -> str:
+            body = [fragment.render(page_numbers) for fragment in fragments]
+            return render_to_string(
+                template, {**context, "front": front, "body_html": body, "page_numbers": page_numbers}
             )
-        )
 
-    return [part(True, []), *(part(False, [section]) for section in sections)]
+        return DocumentPart(html)
+
+    return [part(index == 0, fragments) for index, fragments in enumerate(groups)]
 
 
 def page_label(page: int, pages: int) -> str:
