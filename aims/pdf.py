@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import io
 import logging
 import mimetypes
@@ -260,6 +261,10 @@ def _run(tasks: list[Callable], processes: int) -> list:
     waiting = list(enumerate(tasks))[::-1]
     running: dict[int, tuple[int, str]] = {}
     folder = tempfile.mkdtemp(prefix="aims-layout-")
+    # What exists before the fork is never collected in a child: a collected database cursor would otherwise
+    # talk to the server over the parent's connection (and collecting it would copy pages the child shares).
+    gc.collect()
+    gc.freeze()
     try:
         while waiting or running:
             while waiting and len(running) < processes:
@@ -269,7 +274,11 @@ def _run(tasks: list[Callable], processes: int) -> list:
                 if pid == 0:
                     _child(task, path)
                 running[pid] = (index, path)
-            finished = [(pid, status) for pid in list(running) for pid, status in [os.waitpid(pid, os.WNOHANG)] if pid]
+            finished = []
+            for pid in list(running):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    finished.append((pid, status))
             if not finished:
                 time.sleep(0.02)
                 continue
@@ -290,6 +299,7 @@ def _run(tasks: list[Callable], processes: int) -> list:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
         shutil.rmtree(folder, ignore_errors=True)
+        gc.unfreeze()
 
 
 def _exit_reason(status: int) -> str:

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from aims import pdf as aims_pdf
 from reports import build, layout
 from reports.models import ReportJob
 
@@ -141,3 +142,18 @@ def test_a_single_part_reads_like_the_single_document(org, small_org, officer):
         patch.setattr(layout, "MIN_PART_CHARS", 0)
         apart, _sections = _render(org, officer, processes=1)
     assert _pages(together) == _pages(apart)
+
+
+def test_a_part_that_fails_in_its_process_fails_the_document(monkeypatch):
+    """The error of a forked layout process reaches the build (which retries, then marks the job failed)."""
+
+    def broken(html, *, page_footer):
+        if "second" in html:
+            raise ValueError("no room on the page")
+        return real(html, page_footer=page_footer)
+
+    real = aims_pdf._lay_out
+    monkeypatch.setattr(aims_pdf, "_lay_out", broken)
+    parts = [aims_pdf.DocumentPart(lambda numbers, text=text: f"<p>{text}</p>") for text in ("first", "second")]
+    with pytest.raises(aims_pdf.LayoutFailed, match="no room on the page"):
+        aims_pdf.render_document(parts, processes=2, page_label=layout.page_label)
