@@ -5,8 +5,9 @@ for 220 dense pages) and uses one core. Here each section is its own part (``aim
 in a forked process, ``REPORTS_LAYOUT_PROCESSES`` at a time, and joined with pypdf, which also writes the
 "Page x of y" footers, the outline and the links between sections. The contents and the documented-information
 index print the real page numbers: they are laid out again once the length of every section is known.
+Small sections share a part, and a short document (a dossier, a small pack) is laid out in one call as before.
 
-``single_html`` is the same document in one piece, as one call would lay it out (the benchmark's floor).
+``single_html`` is the same document in one piece, as one call lays it out (also the benchmark's floor).
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from aims.pdf import DocumentPart, PendingPageNumbers, render_document
+from aims.pdf import DocumentPart, PendingPageNumbers, render_document, render_pdf
 from reports.models import JobKind
 
 # Sections are joined into one part until it holds this much HTML (about 5 dense pages); a larger section is a part
 # of its own.
 MIN_PART_CHARS = 60_000
+# A document with less HTML than this (about 50 pages) is laid out in one call, as a whole: each part costs about
+# a page's layout and the contents are laid out twice, which a short document does not win back.
+SINGLE_CALL_CHARS = 300_000
 
 
 def _template(job) -> str:
@@ -81,11 +85,12 @@ def parts(job, ctx, sections: list[dict], *, generated_at) -> list[DocumentPart]
     ones together (each part costs a fixed setup of about a page's layout)."""
     context = document_context(job, ctx, sections, generated_at=generated_at)
     template = _template(job)
+    fragments = [_Fragment(context, section) for section in sections]
     groups: list[list[_Fragment]] = [[]]  # the first group also holds the cover and the contents
     size = 0
-    for section in sections:
-        fragment = _Fragment(context, section)
-        if size >= MIN_PART_CHARS or (groups[-1] and len(fragment.html) >= MIN_PART_CHARS):
+    whole = sum(len(fragment.html) for fragment in fragments) < SINGLE_CALL_CHARS
+    for fragment in fragments:
+        if not whole and (size >= MIN_PART_CHARS or (groups[-1] and len(fragment.html) >= MIN_PART_CHARS)):
             groups.append([])
             size = 0
         groups[-1].append(fragment)
@@ -111,6 +116,7 @@ def render(job, ctx, sections: list[dict], *, generated_at, processes: int | Non
     """The PDF of the pack or dossier, laid out part by part."""
     if processes is None:
         processes = settings.REPORTS_LAYOUT_PROCESSES
-    return render_document(
-        parts(job, ctx, sections, generated_at=generated_at), processes=processes, page_label=page_label
-    )
+    document = parts(job, ctx, sections, generated_at=generated_at)
+    if len(document) == 1:  # short: one WeasyPrint call resolves the page numbers and footers itself
+        return render_pdf(single_html(job, ctx, sections, generated_at=generated_at))
+    return render_document(document, processes=processes, page_label=page_label)

@@ -39,6 +39,7 @@ def _pages(pdf: bytes) -> list[str]:
 def every_section_a_part(monkeypatch):
     """The test organisation is small: without this its sections would share parts."""
     monkeypatch.setattr(layout, "MIN_PART_CHARS", 0)
+    monkeypatch.setattr(layout, "SINGLE_CALL_CHARS", 0)
 
 
 @pytest.fixture
@@ -135,12 +136,14 @@ def test_one_process_or_two_give_the_same_text(org, small_org, officer, every_se
     assert _pages(one) == _pages(two)
 
 
-def test_a_single_part_reads_like_the_single_document(org, small_org, officer):
-    """Sections that share parts give the same pages as sections each in a part of its own."""
+def test_parts_read_like_the_document_laid_out_in_one_call(org, small_org, officer):
+    """A short pack is laid out in one call; laid out section by section it reads the same, page for page."""
     together, _sections = _render(org, officer, processes=1)
     with pytest.MonkeyPatch().context() as patch:
         patch.setattr(layout, "MIN_PART_CHARS", 0)
+        patch.setattr(layout, "SINGLE_CALL_CHARS", 0)
         apart, _sections = _render(org, officer, processes=1)
+    assert len(PdfReader(io.BytesIO(apart)).outline) == len(PdfReader(io.BytesIO(together)).outline)
     assert _pages(together) == _pages(apart)
 
 
