@@ -92,6 +92,12 @@ def main():
     session[SESSION_KEY] = str(org.pk)
     session.save()
     results = []
+
+    def get(url, client=api):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        return response
+
     for label, model_label, api_path, page_url, flt, sort in REGISTERS:
         model = apps.get_model(model_label)
         total = model.objects.filter(organisation=org).count()
@@ -101,11 +107,6 @@ def main():
         floor1 = common.repeat(lambda m=model: run_floor(floor_sql(m), params))
         # Page 1 of the API (default ordering) and its query count; then page 1 with 500 rows for the count.
         url1 = f"{api_path}?page_size={PAGE}"
-
-        def get(url, client=api):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code, response.content[:300])
-            return response
 
         t1 = common.repeat(lambda u=url1: get(u))
         q1 = common.count_queries(lambda u=url1: get(u))
@@ -194,7 +195,67 @@ def main():
                 queries_200=qp200,
             )
         )
+    results.extend(soa_results(org, get, api, web))
     common.emit("lists", results)
+
+
+def soa_floor_sql() -> str:
+    """One query: every SoA line of the organisation with its Annex A control, owner, and the references of the
+    controls implementing it and of the risks it treats."""
+    line = apps.get_model("controls.SoALine")
+    requirement = apps.get_model("controls.Requirement")
+    control = apps.get_model("controls.Control")
+    implements = control.requirements.through
+    treats = line.risks.through
+    risk_table = apps.get_model("risk.Risk")._meta.db_table
+    user_table = get_user_model()._meta.db_table
+    cols = ", ".join(f"l.{f.column}" for f in line._meta.concrete_fields)
+    return (
+        f"SELECT {cols}, r.identifier, r.title, u.username AS owner_name, "
+        f"ARRAY(SELECT c.reference FROM {implements._meta.db_table} x JOIN {control._meta.db_table} c "
+        f"ON c.id = x.control_id WHERE x.requirement_id = l.requirement_id AND c.organisation_id = l.organisation_id"
+        f") AS controls, "
+        f"ARRAY(SELECT k.reference FROM {treats._meta.db_table} y JOIN {risk_table} k ON k.id = y.risk_id "
+        f"WHERE y.soaline_id = l.id) AS risks "
+        f"FROM {line._meta.db_table} l JOIN {requirement._meta.db_table} r ON r.id = l.requirement_id "
+        f"LEFT JOIN {user_table} u ON u.id = l.owner_id WHERE l.organisation_id = %s ORDER BY r.sort_order, r.id"
+    )
+
+
+def soa_results(org, get, api, web) -> list[dict]:
+    """The Statement of Applicability: one document of every Annex A line (38), never paginated, so it has no deep
+    page; the API answer and the page, each against one raw query of its lines."""
+    get("/api/v1/soa/")  # creates the working SoA's lines on first use, so the timed runs only read
+    params = [org.pk]
+    floor = common.repeat(lambda: run_floor(soa_floor_sql(), params))
+    lines = apps.get_model("controls.SoALine").objects.filter(organisation=org).count()
+    api_t = common.repeat(lambda: get("/api/v1/soa/"))
+    api_q = common.count_queries(lambda: get("/api/v1/soa/"))
+    page_t = common.repeat(lambda: get("/controls/soa/", web))
+    page_q = common.count_queries(lambda: get("/controls/soa/", web))
+    return [
+        common.result(
+            f"API SoA: all {lines} lines (one document, no pages)",
+            api_t["p95"],
+            "ms p95",
+            floor=floor["p95"],
+            target="<= 3x floor, <= 8 queries",
+            ok=api_t["p95"] <= 3 * floor["p95"] and api_q <= 8,
+            median=api_t["median"],
+            queries=api_q,
+            rows=lines,
+        ),
+        common.result(
+            f"Page SoA: all {lines} lines",
+            page_t["p95"],
+            "ms p95",
+            floor=floor["p95"],
+            target="<= 8 queries (time reported)",
+            ok=page_q <= 8,
+            median=page_t["median"],
+            queries=page_q,
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ ISO identifiers only."""
 
 # reference: (title, type, status, owner, description, requirements {framework key: [identifiers]}, risks,
 #             systems, check frequency, last checked (days ago) and result)
+# The "eu_ai_act" entries are Northwind's own reading of which articles a control serves: no published
+# ISO/IEC 42001 to AI Act crosswalk exists, so the demo organisation maps its controls to the articles itself.
 NORTHWIND_CONTROLS = {
     "CTL-001": (
         "AI policy and its yearly review",
@@ -54,6 +56,7 @@ NORTHWIND_CONTROLS = {
             "iso42001": ["6.1.1", "6.1.2", "6.1.3", "8.2", "8.3"],
             "iso27001": ["6.1.2", "6.1.3", "8.2", "8.3"],
             "nist_ai_rmf": ["MANAGE 2.4"],
+            "eu_ai_act": ["Art. 9"],
         },
         [],
         [],
@@ -67,7 +70,7 @@ NORTHWIND_CONTROLS = {
         "officer",
         "Every AI system that affects patients, staff or applicants gets an impact assessment before go-live and "
         "when its purpose or data change; assessments double as DPIAs where personal data is involved.",
-        {"iso42001": ["6.1.4", "8.4", "A.5.2", "A.5.3"], "nist_ai_rmf": ["MAP 5.1"]},
+        {"iso42001": ["6.1.4", "8.4", "A.5.2", "A.5.3"], "nist_ai_rmf": ["MAP 5.1"], "eu_ai_act": ["Art. 27"]},
         ["RSK-001", "RSK-002"],
         ["AIS-001", "AIS-002"],
         "annually",
@@ -119,7 +122,7 @@ NORTHWIND_CONTROLS = {
         "officer",
         "Role-based training: AI literacy for all staff, human-oversight training for clinical users, and secure "
         "ML engineering for developers. Completion is tracked in the learning system.",
-        {"iso42001": ["7.2", "A.4.6"], "iso27001": ["7.2"], "nist_ai_rmf": ["GOVERN 2.2"]},
+        {"iso42001": ["7.2", "A.4.6"], "iso27001": ["7.2"], "nist_ai_rmf": ["GOVERN 2.2"], "eu_ai_act": ["Art. 4"]},
         [],
         [],
         "half_yearly",
@@ -236,7 +239,7 @@ NORTHWIND_CONTROLS = {
         "contributor",
         "Datasets are registered with provenance and legal basis; completeness, labelling and representation "
         "checks run before each training run, with results kept next to the dataset version.",
-        {"iso42001": ["A.4.3", "A.7.2", "A.7.4", "A.7.5"], "nist_ai_rmf": ["MAP 2.3"]},
+        {"iso42001": ["A.4.3", "A.7.2", "A.7.4", "A.7.5"], "nist_ai_rmf": ["MAP 2.3"], "eu_ai_act": ["Art. 10"]},
         ["RSK-001", "RSK-006"],
         ["AIS-001", "AIS-002"],
         "on_change",
@@ -275,7 +278,7 @@ NORTHWIND_CONTROLS = {
         "contributor",
         "In-house AI follows five stage gates (idea, design, build, validate, release); each gate checks the "
         "responsible-development objectives and needs the system owner's sign-off.",
-        {"iso42001": ["A.6.1.2", "A.6.1.3"], "nist_ai_rmf": ["GOVERN 1.5"]},
+        {"iso42001": ["A.6.1.2", "A.6.1.3"], "nist_ai_rmf": ["GOVERN 1.5"], "eu_ai_act": ["Art. 17"]},
         [],
         ["AIS-001", "AIS-002", "AIS-004"],
         "on_change",
@@ -288,7 +291,7 @@ NORTHWIND_CONTROLS = {
         "contributor",
         "Before release every model is tested against agreed acceptance criteria on held-out data, including "
         "adverse-impact ratios by sex, age band and ethnicity where the data allows; results are signed off.",
-        {"iso42001": ["A.6.2.4"], "nist_ai_rmf": ["MEASURE 2.5", "MEASURE 2.11"]},
+        {"iso42001": ["A.6.2.4"], "nist_ai_rmf": ["MEASURE 2.5", "MEASURE 2.11"], "eu_ai_act": ["Art. 15"]},
         ["RSK-001", "RSK-002", "RSK-007", "RSK-011"],
         ["AIS-001", "AIS-002", "AIS-006", "AIS-007"],
         "on_change",
@@ -301,7 +304,12 @@ NORTHWIND_CONTROLS = {
         "contributor",
         "Dashboards track input drift, error rates and use outside the intended purpose; alerts go to the system "
         "owner, who reviews them weekly.",
-        {"iso42001": ["A.6.2.6", "A.9.4"], "iso27001": ["A.8.16"], "nist_ai_rmf": ["MEASURE 2.4", "MANAGE 4.1"]},
+        {
+            "iso42001": ["A.6.2.6", "A.9.4"],
+            "iso27001": ["A.8.16"],
+            "nist_ai_rmf": ["MEASURE 2.4", "MANAGE 4.1"],
+            "eu_ai_act": ["Art. 26", "Art. 72"],
+        },
         ["RSK-004", "RSK-008", "RSK-009"],
         ["AIS-001", "AIS-004", "AIS-005"],
         "continuous",
@@ -314,7 +322,7 @@ NORTHWIND_CONTROLS = {
         "contributor",
         "Inputs, outputs, model version and the clinician's decision are logged for six years. Live for the triage "
         "assistant; the X-ray prioritisation logs lack the model version.",
-        {"iso42001": ["A.6.2.8"], "iso27001": ["A.8.15"]},
+        {"iso42001": ["A.6.2.8"], "iso27001": ["A.8.15"], "eu_ai_act": ["Art. 12"]},
         ["RSK-002", "RSK-007"],
         ["AIS-002", "AIS-007"],
         "quarterly",
@@ -327,7 +335,7 @@ NORTHWIND_CONTROLS = {
         "contributor",
         "Each system has a model card (purpose, limits, performance, how to get a human) and user-facing notices "
         "that say when people deal with AI.",
-        {"iso42001": ["A.6.2.7", "A.8.2"]},
+        {"iso42001": ["A.6.2.7", "A.8.2"], "eu_ai_act": ["Art. 13", "Art. 50(1)"]},
         ["RSK-012"],
         ["AIS-002", "AIS-003"],
         "on_change",
@@ -341,7 +349,12 @@ NORTHWIND_CONTROLS = {
         "AI incidents follow the incident process with an AI annex: triage within four hours, notification of "
         "affected users and, for serious incidents with high-risk systems, of the authority within the legal time "
         "limit.",
-        {"iso42001": ["A.8.4"], "iso27001": ["A.5.24", "A.5.26"], "nist_ai_rmf": ["MANAGE 4.3"]},
+        {
+            "iso42001": ["A.8.4"],
+            "iso27001": ["A.5.24", "A.5.26"],
+            "nist_ai_rmf": ["MANAGE 4.3"],
+            "eu_ai_act": ["Art. 73"],
+        },
         ["RSK-002", "RSK-007"],
         ["AIS-002", "AIS-007"],
         "annually",
@@ -380,7 +393,7 @@ NORTHWIND_CONTROLS = {
         "contributor",
         "The chatbot's retrieval is limited to the public knowledge base, system prompts are isolated, and outputs "
         "are filtered for personal data and instructions; red-team tests run before each release.",
-        {"iso42001": ["A.6.2.6"], "iso27001": ["A.8.28"]},
+        {"iso42001": ["A.6.2.6"], "iso27001": ["A.8.28"], "eu_ai_act": ["Art. 15"]},
         ["RSK-003"],
         ["AIS-003"],
         "on_change",
@@ -406,7 +419,7 @@ NORTHWIND_CONTROLS = {
         "contributor",
         "A template for requirements and design records (architecture, model choice, training approach). Used for "
         "the triage assistant; older systems are not yet documented to it.",
-        {"iso42001": ["A.6.2.2", "A.6.2.3"]},
+        {"iso42001": ["A.6.2.2", "A.6.2.3"], "eu_ai_act": ["Art. 11"]},
         [],
         ["AIS-002"],
         "on_change",

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import CharField, F, Prefetch, Value
 from django.utils.translation import gettext
 
 from controls.constants import ISO42001_KEY, ExclusionReason, ImplementationStatus, RequirementKind
 from controls.models import Control, Requirement, SoALine, SoAVersion, StatementOfApplicability
-from risk.models import Risk
 
 _STATUS_LABELS = dict(ImplementationStatus.choices)
 _EXCLUSION_LABELS = dict(ExclusionReason.choices)
@@ -75,21 +74,77 @@ def derived_status(statuses: list[str]) -> str:
     return ImplementationStatus.NOT_STARTED
 
 
-def _risk_entry(risk) -> dict:
-    return {"reference": risk.reference, "title": risk.title, "level": risk.current_level or ""}
+_RISK_COLUMNS = ("risk__reference", "risk__title", "risk__residual_level", "risk__inherent_level")
+
+
+def _attach_linked_risks(lines: list[SoALine]) -> None:
+    """Give each line and each of its controls ``linked_risks`` (reference order), read in ONE query: the risk
+    links of the lines and those of their controls, as a union of the two link tables."""
+    controls = {c.pk: c for line in lines for c in getattr(line.requirement, "org_controls", [])}
+    for item in [*lines, *controls.values()]:
+        item.linked_risks = []
+    if not lines:
+        return
+    by_line = {line.pk: line for line in lines}
+
+    def links(through, owner_column, owner_ids, kind):
+        return (
+            through.objects.filter(**{f"{owner_column}__in": owner_ids})
+            .annotate(link_kind=Value(kind, output_field=CharField()), link_owner=F(owner_column))
+            .values_list("link_kind", "link_owner", *_RISK_COLUMNS)
+        )
+
+    query = links(SoALine.risks.through, "soaline_id", list(by_line), "line")
+    if controls:
+        query = query.union(links(Control.risks.through, "control_id", list(controls), "control"), all=True)
+    for kind, owner, reference, title, residual, inherent in query:
+        target = by_line[owner] if kind == "line" else controls[owner]
+        target.linked_risks.append({"reference": reference, "title": title, "level": residual or inherent or ""})
+    for item in [*lines, *controls.values()]:
+        item.linked_risks.sort(key=lambda risk: risk["reference"])
+
+
+def _section_of(requirement: Requirement) -> tuple[str, str] | None:
+    """The heading a requirement sits under (as ``section_map``), from the parents ``soa_lines`` joined; None
+    when the chain goes higher than they reach."""
+    chain = [requirement]
+    node = requirement
+    while node.parent_id is not None:
+        if not Requirement.parent.is_cached(node):
+            return None
+        node = node.parent
+        chain.append(node)
+    chain.reverse()  # top first
+    top = chain[1] if chain[0].kind == RequirementKind.ANNEX and len(chain) > 1 else chain[0]
+    return top.identifier, top.title
+
+
+def line_rows(lines) -> list[dict]:
+    """Rows of ``soa_lines`` (evaluated here): one query for the risks of every line and control; the section
+    headings come from the joined parents (one more query only for a catalogue nested deeper than that)."""
+    lines = list(lines)
+    _attach_linked_risks(lines)
+    sections = {}
+    for line in lines:
+        section = _section_of(line.requirement)
+        if section is None:
+            sections = section_map(line.requirement.framework_id)
+            break
+        sections[line.requirement.pk] = section
+    return [line_row(line, sections) for line in lines]
 
 
 def line_row(line: SoALine, sections: dict) -> dict:
     """One line as a plain dict (JSON-safe): what the page shows, what the exports write and what an
-    approved version freezes. Needs the prefetches of ``soa_lines``."""
+    approved version freezes. Needs ``soa_lines`` and the risks ``line_rows`` attaches."""
     requirement = line.requirement
     controls = getattr(requirement, "org_controls", [])
     risks: dict[str, dict] = {}
-    for risk in line.risks.all():
-        risks[risk.reference] = {**_risk_entry(risk), "via": "line"}
+    for risk in line.linked_risks:
+        risks[risk["reference"]] = {**risk, "via": "line"}
     for control in controls:
-        for risk in control.risks.all():
-            risks.setdefault(risk.reference, {**_risk_entry(risk), "via": control.reference})
+        for risk in control.linked_risks:
+            risks.setdefault(risk["reference"], {**risk, "via": control.reference})
     if line.applicable is False:
         status = ImplementationStatus.NOT_APPLICABLE
     else:
@@ -126,20 +181,18 @@ def line_row(line: SoALine, sections: dict) -> dict:
 
 
 def soa_lines(soa: StatementOfApplicability):
-    """The SoA's lines with everything a row needs, in Annex A order (a fixed number of queries)."""
+    """The SoA's lines in Annex A order with their control, its headings up to Annex A (three levels: A.6.2.4 →
+    A.6.2 → A.6 → Annex A), the owner and the organisation's controls implementing it: two queries;
+    ``line_rows`` turns them into rows with one more for the risks."""
     org_controls = (
         Control.objects.filter(organisation_id=soa.organisation_id)
         .only("id", "reference", "title", "implementation_status", "organisation_id")
-        .prefetch_related(Prefetch("risks", queryset=Risk.objects.order_by("reference")))
         .order_by("reference")
     )
     return (
         SoALine.objects.filter(soa=soa)
-        .select_related("requirement", "owner")
-        .prefetch_related(
-            Prefetch("risks", queryset=Risk.objects.order_by("reference")),
-            Prefetch("requirement__controls", queryset=org_controls, to_attr="org_controls"),
-        )
+        .select_related("requirement__parent__parent__parent", "owner")
+        .prefetch_related(Prefetch("requirement__controls", queryset=org_controls, to_attr="org_controls"))
         .order_by("requirement__sort_order")
     )
 
@@ -155,12 +208,7 @@ class SoARow:
 
 def soa_rows(soa: StatementOfApplicability) -> list[SoARow]:
     lines = list(soa_lines(soa))
-    sections = section_map(lines[0].requirement.framework_id) if lines else {}
-    rows = []
-    for line in lines:
-        data = line_row(line, sections)
-        rows.append(SoARow(line, data, line_problems(data)))
-    return rows
+    return [SoARow(line, data, line_problems(data)) for line, data in zip(lines, line_rows(lines), strict=True)]
 
 
 def line_problems(data: dict) -> list[str]:

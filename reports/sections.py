@@ -19,7 +19,7 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from audits.builtin_kpis import catalogue_text
 from reports.asof import links, snapshot
@@ -624,7 +624,8 @@ def gather_docindex(ctx: PackContext) -> dict:
     titles = {s.key: s.title for s in PACK_SECTIONS}
     items = [
         {
-            "title": spec.title,
+            # The data file is in English; its titles are in the catalogue (governance/docindex_messages.py).
+            "title": gettext(spec.title),
             "clause": spec.clause,
             "section": titles.get(DOC_SECTIONS.get(spec.id, ""), ""),
             "anchor": f"sec-{DOC_SECTIONS[spec.id]}" if spec.id in DOC_SECTIONS else "",

@@ -17,7 +17,7 @@ from controls.constants import ExclusionReason, ImplementationStatus, SoAStatus
 from controls.filtersets_work import SoALineFilterSet
 from controls.models import Control, SoALine, SoAVersion, StatementOfApplicability
 from controls.reports import pdf_response, soa_pdf, soa_table_response
-from controls.selectors_soa import line_row, section_map, soa_lines, soa_summary
+from controls.selectors_soa import line_rows, soa_lines, soa_summary
 from risk.models import Risk
 
 EXPORT_PARAMETER = OpenApiParameter(
@@ -122,9 +122,7 @@ def _current(request) -> StatementOfApplicability:
 
 
 def _soa_payload(soa) -> dict:
-    lines = list(soa_lines(soa))
-    sections = section_map(lines[0].requirement.framework_id) if lines else {}
-    rows = [line_row(line, sections) for line in lines]
+    rows = line_rows(soa_lines(soa))
     return {
         "id": soa.pk,
         "version": soa.version,
@@ -251,17 +249,12 @@ class SoALineViewSet(
         soa = _current(self.request)
         return soa_lines(soa).visible_to(self.request.user, organisation)
 
-    def _rows(self, lines):
-        lines = list(lines)
-        sections = section_map(lines[0].requirement.framework_id) if lines else {}
-        return [line_row(line, sections) for line in lines]
-
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        return Response(SoALineSerializer(self._rows(queryset), many=True).data)
+        return Response(SoALineSerializer(line_rows(queryset), many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(SoALineSerializer(self._rows([self.get_object()])[0]).data)
+        return Response(SoALineSerializer(line_rows([self.get_object()])[0]).data)
 
     def update(self, request, *args, **kwargs):
         line = self.get_object()
@@ -274,7 +267,7 @@ class SoALineViewSet(
         with transaction.atomic():
             services.soa_line_update(actor=request.user, line=line, data=data, controls=controls)
         fresh = self.get_queryset().get(pk=line.pk)
-        return Response(SoALineSerializer(self._rows([fresh])[0]).data)
+        return Response(SoALineSerializer(line_rows([fresh])[0]).data)
 
 
 @extend_schema_view(

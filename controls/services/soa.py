@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -29,7 +30,10 @@ LINE_FIELDS_M2M = ("risks",)
 
 def soa_ensure(*, organisation, actor=None) -> StatementOfApplicability:
     """The organisation's SoA, created on first use, with a line for every current Annex A control."""
-    soa = StatementOfApplicability.objects.filter(organisation=organisation).first()
+    # One query on every read: the SoA and whether a current Annex A control still lacks its line.
+    line_of_control = SoALine.objects.filter(soa_id=OuterRef(OuterRef("pk")), requirement_id=OuterRef("pk"))
+    lacks_a_line = Exists(annex_a_controls().filter(~Exists(line_of_control)))
+    soa = StatementOfApplicability.objects.filter(organisation=organisation).annotate(lacks_a_line=lacks_a_line).first()
     if soa is None:
         try:
             with transaction.atomic():
@@ -37,7 +41,9 @@ def soa_ensure(*, organisation, actor=None) -> StatementOfApplicability:
                 save_with_history(soa, actor=actor, reason="Created")
         except IntegrityError:  # created by a concurrent request
             soa = StatementOfApplicability.objects.get(organisation=organisation)
-    soa_sync_lines(soa)
+        soa.lacks_a_line = True
+    if soa.lacks_a_line:
+        soa_sync_lines(soa)
     return soa
 
 
