@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from aims import pdf as aims_pdf
@@ -160,3 +160,9 @@ def test_a_part_that_fails_in_its_process_fails_the_document(monkeypatch):
     parts = [aims_pdf.DocumentPart(lambda numbers, text=text: f"<p>{text}</p>") for text in ("first", "second")]
     with pytest.raises(aims_pdf.LayoutFailed, match="no room on the page"):
         aims_pdf.render_document(parts, processes=2, page_label=layout.page_label)
+
+
+def test_the_page_label_written_at_the_join_is_in_the_pack_language():
+    with translation.override("de"):
+        assert layout.page_label(3, 10) == "Seite 3 von 10"
+    assert layout.page_label(3, 10) == "Page 3 of 10"
