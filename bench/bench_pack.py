@@ -237,7 +237,7 @@ def main() -> int:
         "--small",
         action="store_true",
         default=os.environ.get("BENCH_SMALL") == "1",
-        help="CI mode: demo organisation only, no target check",
+        help=f"CI mode: the demo and {SMALL_SYSTEMS} generated systems, no target judged",
     )
     parser.add_argument(
         "--systems",
