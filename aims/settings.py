@@ -331,6 +331,9 @@ REPORTS_MAX_PER_HOUR = env_int("REPORTS_MAX_PER_HOUR", 20, minimum=1)
 REPORTS_MAX_ACTIVE = env_int("REPORTS_MAX_ACTIVE", 3, minimum=1)
 # A running build that has not shown a heartbeat for this long is taken to be dead and is handed to a new attempt.
 REPORTS_STALE_SECONDS = env_int("REPORTS_STALE_SECONDS", 300, minimum=1)
+# Processes that lay out the sections of a pack at once (reports.layout); each is forked, lays out one section and
+# exits, so a worker's memory peak is its largest section, not the whole pack. 1 lays them out in the worker itself.
+REPORTS_LAYOUT_PROCESSES = env_int("REPORTS_LAYOUT_PROCESSES", 2, minimum=1)
 # Fault-injection for tests only: seconds a build sleeps after each section (lets a test kill it mid-build).
 REPORTS_STAGE_DELAY = float(env_str("REPORTS_STAGE_DELAY", "0") or 0)
 CELERY_BEAT_SCHEDULE["reports-requeue-stale"] = {"task": "reports.requeue_stale_jobs", "schedule": 60.0}

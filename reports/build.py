@@ -1,9 +1,8 @@
 """Building a pack or a dossier: gather the sections, lay out the PDF, assemble the ZIP.
 
-The PDF is rendered in ONE WeasyPrint call from one HTML document (cover, table of contents, sections), which
-keeps a single table of contents with real page numbers (``target-counter``) and one "page x of y" sequence
-without any merging. Large tables are read in chunks (``iterator``) while gathering and the ZIP is written file
-by file, streaming evidence files and CSV exports through a hash, so only the PDF layout holds the pack in memory.
+The PDF is laid out section by section in forked processes and joined (``reports.layout``), so that the memory
+peak is that of the largest section, not of the whole pack. Large tables are read in chunks (``iterator``) while
+gathering and the ZIP is written file by file, streaming evidence files and CSV exports through a hash.
 """
 
 from __future__ import annotations
@@ -17,13 +16,11 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.locale import override_for
-from aims.pdf import render_pdf
-from reports import services
+from reports import layout, services
 from reports.manifest import MANIFEST_NAME, build_manifest
 from reports.models import JobKind, ReportJob
 from reports.sections import DOSSIER_SECTIONS, PACK_SECTIONS, PackContext
@@ -56,33 +53,14 @@ def gather(job: ReportJob, ctx: PackContext, *, on_section=None) -> list[dict]:
 
 
 def render_html(job: ReportJob, ctx: PackContext, sections: list[dict], *, generated_at) -> str:
-    systems = ctx.systems()
-    template = "reports/pdf/dossier.html" if job.kind == JobKind.DOSSIER else "reports/pdf/pack.html"
-    return render_to_string(
-        template,
-        {
-            "job": job,
-            "organisation": job.organisation,
-            "as_of": job.as_of,
-            "generated_at": generated_at,
-            "sections": sections,
-            "systems": systems,
-            "system": systems[0] if job.kind == JobKind.DOSSIER and systems else None,
-            "frameworks": job.framework_labels,
-            "figures": [
-                (len(systems), _("AI systems")),
-                (len(ctx.risks()), _("risks")),
-                (len(ctx.controls()), _("controls")),
-                (len(ctx.evidence()), _("evidence items")),
-            ],
-        },
-    )
+    """The whole document as one HTML page, as a single WeasyPrint call would lay it out (the benchmark's floor)."""
+    return layout.single_html(job, ctx, sections, generated_at=generated_at)
 
 
 def build_pdf(job: ReportJob, ctx: PackContext, *, on_section=None, generated_at=None) -> bytes:
     generated_at = generated_at or timezone.now()
     sections = gather(job, ctx, on_section=on_section)
-    return render_pdf(render_html(job, ctx, sections, generated_at=generated_at))
+    return layout.render(job, ctx, sections, generated_at=generated_at)
 
 
 def pdf_page_count(content: bytes) -> int:
@@ -206,7 +184,7 @@ def _build(job: ReportJob, token) -> str:
     try:
         sections = gather(job, ctx, on_section=on_section)
         step(_("Laying out the PDF"), 55)
-        pdf = render_pdf(render_html(job, ctx, sections, generated_at=generated_at))
+        pdf = layout.render(job, ctx, sections, generated_at=generated_at)
         job.page_count = pdf_page_count(pdf)
         stamp = timezone.localtime(job.as_of).strftime("%Y-%m-%d")
         base = f"{job.reference}-{job.organisation.slug}-{stamp}"

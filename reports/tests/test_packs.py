@@ -177,7 +177,7 @@ def test_a_failing_build_leaves_no_file_and_shows_the_error(org, small_org, offi
     def boom(*args, **kwargs):
         raise RuntimeError("the layout engine ran out of paper")
 
-    monkeypatch.setattr(build, "render_pdf", boom)
+    monkeypatch.setattr(build.layout, "render", boom)
     monkeypatch.setattr(build_report, "max_retries", 0)
     assert build_report.apply(args=[str(job.pk)]).get() == "failed"
     job.refresh_from_db()
