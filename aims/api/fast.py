@@ -34,6 +34,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
 
+from aims.prepared import run_prepared
+
 _ENCODER = JSONEncoder()
 
 
@@ -620,8 +622,14 @@ class FastListMixin:
                 return super().list(request, *args, **kwargs)
             values = plan.values(queryset, self._ordering_keys(queryset), plan._arrays(queryset))
         arrays = plan._arrays(values)
-        page = self.paginate_queryset(values)
-        rows = plan.rows(list(page if page is not None else values), arrays)
+
+        def fetch():
+            page = self.paginate_queryset(values)
+            return page, list(page if page is not None else values)
+
+        # The page query has the same few shapes request after request: PostgreSQL plans each once per connection.
+        page, fetched = run_prepared(values.db, fetch)
+        rows = plan.rows(fetched, arrays)
         if page is not None:
             return self.get_paginated_response(rows)
         return Response(rows)

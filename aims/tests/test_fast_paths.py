@@ -1,38 +1,21 @@
 """Issue 9: the values() fast paths (API lists in aims/api/fast.py, exports in aims/exports.py) give exactly what
 the instance paths give, in a number of queries that does not grow with the rows. Nothing here is timed."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.middleware import SESSION_KEY
-from accounts.models import Organisation
 from aims import exports
 from risk.models import Risk
+from tests.scale_seed import seed_scale
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def scale(db):
-    call_command(
-        "seed_scale",
-        systems=12,
-        risks=60,
-        history=50,
-        other_orgs=1,
-        other_systems=3,
-        controls=20,
-        evidence=20,
-        findings=15,
-        stdout=io.StringIO(),
-    )
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username="scale-officer"), Organisation.objects.get(slug="scale-large")
+    return seed_scale()
 
 
 @pytest.fixture
