@@ -9,8 +9,14 @@ Django binds parameters on the client by default (psycopg's ``ClientCursor``, wh
 keeps every other query that way: its ORM does not promise SQL that is valid with server-side parameters in
 every case (Django ticket #20516: a parameter whose type PostgreSQL cannot infer, the same expression twice in
 ``SELECT`` and ``GROUP BY``). ``run_prepared`` binds on the server only what its callers run through it (the
-token query, the fast path's page query), and only outside a transaction, so a query PostgreSQL refuses in
+token query, the fast path's object read and default page), and only outside a transaction, so a query PostgreSQL refuses in
 that form is simply run again as usual (a statement that fails in autocommit mode leaves nothing behind).
+
+Only statements whose best plan is the same for every organisation may be prepared: PostgreSQL keeps a
+generic plan when its cost, estimated for an average organisation, is no higher than the custom plans', and
+one organisation may hold half of a register. The token query (a unique key), an object read (a primary key)
+and a list page in its default ordering (an ``(organisation, ordering)`` index read) qualify; a filtered,
+searched or otherwise ordered page does not (``FastListMixin._plan_fits_every_organisation``).
 
 psycopg prepares a statement after ``prepare_threshold`` runs on the same connection (``DATABASES["default"]
 ["OPTIONS"]["prepare_threshold"]``, from ``DB_PREPARE_THRESHOLD``; Django's default, None, turns it off) and
