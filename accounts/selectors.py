@@ -6,6 +6,7 @@ from django.db import connections, router
 from django.utils import timezone
 
 from accounts.models import AccessLog, ApiToken, AuditorInvitation, Membership, Organisation
+from aims.prepared import run_prepared
 
 # Per-membership values that higher apps read on every page (name -> builder(user) -> expression), computed as
 # subqueries of the one memberships query the middleware makes anyway, so none of them costs a query of its own
@@ -126,9 +127,13 @@ class _TokenQuery:
         if key not in self._built:
             self._built[key] = self._build(connection)
         sql, layout = self._built[key]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [key_hash])
-            row = cursor.fetchone()
+
+        def fetch():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [key_hash])
+                return cursor.fetchone()
+
+        row = run_prepared(connection.alias, fetch)  # the same statement on every request: planned once
         if row is None:
             return None
         instances, start = [], 0

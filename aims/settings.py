@@ -136,6 +136,14 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Persistent connections with health checks: without them every request pays a new connection.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side prepared statements for the queries aims.prepared runs (the API's token and page queries):
+    # psycopg prepares one after this many runs on a connection. "off" behind a pooler in transaction mode
+    # that does not track prepared statements (PgBouncer before 1.21).
+    _prepare = env_str("DB_PREPARE_THRESHOLD", "1").strip().lower()
+    if _prepare not in ("off", "none"):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = env_int(
+            "DB_PREPARE_THRESHOLD", 1, minimum=0
+        )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

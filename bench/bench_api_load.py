@@ -22,7 +22,6 @@ import common  # noqa: E402
 common.setup_django()
 
 from accounts.models import ApiToken  # noqa: E402
-from registry.models import AISystem  # noqa: E402
 
 DURATION = 3 if common.SMALL else 15
 CONNECTIONS = 8
@@ -78,7 +77,6 @@ def main():
     ApiToken.objects.create(
         user=user, organisation=org, name="bench-load", prefix=key[:8], key_hash=ApiToken.hash_key(key)
     )
-    system = AISystem.objects.filter(organisation=org).order_by("reference").values_list("pk", flat=True)[5]
     port = free_port()
     server = subprocess.Popen(
         [
@@ -104,16 +102,7 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        mixed = [
-            "/api/v1/ai-systems/",
-            "/api/v1/risks/",
-            "/api/v1/risks/?status=assessed&ordering=-title",
-            f"/api/v1/ai-systems/{system}/",
-            "/api/v1/controls/",
-            "/api/v1/evidence/?page_size=20",
-            "/api/v1/findings/",
-            "/api/v1/ai-systems/?lifecycle_stage=deployment",
-        ]
+        mixed = common.api_mix(org)
         wrk(base, mixed[:2], key)  # warm both workers
         floor = wrk(base, ["/bench/trivial/"], key)
         load = wrk(base, mixed, key)

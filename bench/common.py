@@ -89,6 +89,23 @@ def officer_and_org():
     return get_user_model().objects.get(username=OFFICER), Organisation.objects.get(slug=LARGE_SLUG)
 
 
+def api_mix(org) -> list[str]:
+    """The mixed read workload of the API load benchmark: lists, filtered lists, an object read."""
+    from registry.models import AISystem
+
+    system = AISystem.objects.filter(organisation=org).order_by("reference").values_list("pk", flat=True)[5]
+    return [
+        "/api/v1/ai-systems/",
+        "/api/v1/risks/",
+        "/api/v1/risks/?status=assessed&ordering=-title",
+        f"/api/v1/ai-systems/{system}/",
+        "/api/v1/controls/",
+        "/api/v1/evidence/?page_size=20",
+        "/api/v1/findings/",
+        "/api/v1/ai-systems/?lifecycle_stage=deployment",
+    ]
+
+
 def client_for(user):
     from django.test import Client
 

@@ -220,6 +220,7 @@ _STRIPPED = (
     "EMAIL_URL",
     "EMAIL_URL_FILE",
     "DB_CONN_MAX_AGE",
+    "DB_PREPARE_THRESHOLD",
     "ALLOWED_HOSTS",
     "STATIC_ROOT",
     "MEDIA_ROOT",
@@ -240,6 +241,7 @@ print(json.dumps({
     "HOST": db.get("HOST", ""),
     "CONN_MAX_AGE": db.get("CONN_MAX_AGE"),
     "CONN_HEALTH_CHECKS": db.get("CONN_HEALTH_CHECKS"),
+    "PREPARE_THRESHOLD": db.get("OPTIONS", {}).get("prepare_threshold", "unset"),
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "SECRET_KEY": settings.SECRET_KEY,
     "SECURE_SSL_REDIRECT": getattr(settings, "SECURE_SSL_REDIRECT", None),
@@ -332,13 +334,14 @@ def test_mysql_database_url_fails_naming_it(tmp_path):
         ("REDIS_URL", "http://localhost:6379"),
         ("EMAIL_URL", "sendmail://localhost"),
         ("DB_CONN_MAX_AGE", "forever"),
+        ("DB_PREPARE_THRESHOLD", "sometimes"),
         ("SESSION_COOKIE_AGE", "10"),
         ("SECURE_SSL_REDIRECT", "perhaps"),
     ],
 )
 def test_other_malformed_variables_fail_naming_them(tmp_path, name, value):
     env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, name: value}
-    if name == "DB_CONN_MAX_AGE":
+    if name.startswith("DB_"):
         env["DATABASE_URL"] = "postgres://aims:pw@db.internal:5432/aims"
 
     result = _run_settings(tmp_path, **env)
@@ -363,6 +366,16 @@ def test_postgres_connection_age_is_configurable(tmp_path):
 
     assert settings["CONN_MAX_AGE"] == 0
     assert settings["CONN_HEALTH_CHECKS"] is True
+
+
+def test_postgres_prepares_repeated_api_statements_unless_turned_off(tmp_path):
+    url = "postgres://aims:pw@db.internal:5432/aims"
+
+    assert _settings(tmp_path, DEBUG="1", DATABASE_URL=url)["PREPARE_THRESHOLD"] == 1
+    assert _settings(tmp_path, DEBUG="1", DATABASE_URL=url, DB_PREPARE_THRESHOLD="5")["PREPARE_THRESHOLD"] == 5
+    # Behind PgBouncer in transaction mode: Django's default (no prepared statements) stays.
+    assert _settings(tmp_path, DEBUG="1", DATABASE_URL=url, DB_PREPARE_THRESHOLD="off")["PREPARE_THRESHOLD"] == "unset"
+    assert _settings(tmp_path, DEBUG="1")["PREPARE_THRESHOLD"] == "unset"  # SQLite
 
 
 def test_defaults_need_no_services(tmp_path):

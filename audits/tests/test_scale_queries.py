@@ -1,11 +1,9 @@
 """Issue 9: query counts of the large registers stay flat whatever the page size (the N+1 guards), keyset
 pages on the API, the seed_scale builder and the importer's bulk path. No test times anything (bench/ does)."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from accounts.middleware import SESSION_KEY
@@ -13,6 +11,7 @@ from accounts.models import Organisation
 from registry.models import AISystem
 from risk.models import Risk
 from tests.query_budget import assert_queries_at_most
+from tests.scale_seed import seed_scale
 
 pytestmark = pytest.mark.django_db
 
@@ -21,26 +20,12 @@ PAGES = ["/inventory/systems/", "/risks/", "/controls/controls/", "/controls/evi
 
 
 def _seed():
-    call_command(
-        "seed_scale",
-        systems=30,
-        risks=120,
-        history=400,
-        other_orgs=1,
-        other_systems=5,
-        controls=40,
-        evidence=40,
-        findings=30,
-        stdout=io.StringIO(),
-    )
+    return seed_scale(systems=30, risks=120, history=400, other_systems=5, controls=40, evidence=40, findings=30)
 
 
 @pytest.fixture
 def scale(db):
-    _seed()
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username="scale-officer"), Organisation.objects.get(slug="scale-large")
+    return _seed()
 
 
 @pytest.fixture
