@@ -80,12 +80,15 @@ _RISK_COLUMNS = ("risk__reference", "risk__title", "risk__residual_level", "risk
 def _attach_linked_risks(lines: list[SoALine]) -> None:
     """Give each line and each of its controls ``linked_risks`` (reference order), read in ONE query: the risk
     links of the lines and those of their controls, as a union of the two link tables."""
-    controls = {c.pk: c for line in lines for c in getattr(line.requirement, "org_controls", [])}
-    for item in [*lines, *controls.values()]:
-        item.linked_risks = []
+    # A control implementing several lines is a separate instance on each; they share one list.
+    controls: dict = {}
+    for line in lines:
+        line.linked_risks = []
+        for control in getattr(line.requirement, "org_controls", []):
+            control.linked_risks = controls.setdefault(control.pk, [])
     if not lines:
         return
-    by_line = {line.pk: line for line in lines}
+    by_line = {line.pk: line.linked_risks for line in lines}
 
     def links(through, owner_column, owner_ids, kind):
         return (
@@ -98,10 +101,10 @@ def _attach_linked_risks(lines: list[SoALine]) -> None:
     if controls:
         query = query.union(links(Control.risks.through, "control_id", list(controls), "control"), all=True)
     for kind, owner, reference, title, residual, inherent in query:
-        target = by_line[owner] if kind == "line" else controls[owner]
-        target.linked_risks.append({"reference": reference, "title": title, "level": residual or inherent or ""})
-    for item in [*lines, *controls.values()]:
-        item.linked_risks.sort(key=lambda risk: risk["reference"])
+        risks = by_line[owner] if kind == "line" else controls[owner]
+        risks.append({"reference": reference, "title": title, "level": residual or inherent or ""})
+    for risks in [*by_line.values(), *controls.values()]:
+        risks.sort(key=lambda risk: risk["reference"])
 
 
 def _section_of(requirement: Requirement) -> tuple[str, str] | None:

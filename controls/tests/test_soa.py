@@ -181,6 +181,23 @@ def test_derived_status_and_summary(soa, org, officer, annex_a):
     assert (summary["applicable"], summary["undecided"], summary["with_problems"]) == (1, 37, 37)
 
 
+def test_a_control_of_several_lines_brings_its_risks_to_each_and_a_lines_own_risk_wins(soa, org, officer, annex_a):
+    bias, drift, own = (RiskFactory(organisation=org) for _ in range(3))
+    control = services.control_create(
+        actor=officer,
+        organisation=org,
+        data={"title": "Data checks", "requirements": [annex_a["A.7.4"], annex_a["A.7.5"]]},
+    )
+    control.risks.add(bias, drift)
+    _line(soa, "A.7.5").risks.add(own, bias)
+    rows = {row.data["identifier"]: row.data for row in soa_rows(soa)}
+    via = {line: {r["reference"]: r["via"] for r in rows[line]["risks"]} for line in ("A.7.4", "A.7.5", "A.7.6")}
+    assert via["A.7.4"] == {bias.reference: control.reference, drift.reference: control.reference}
+    assert via["A.7.5"] == {bias.reference: "line", drift.reference: control.reference, own.reference: "line"}
+    assert via["A.7.6"] == {}
+    assert [r["reference"] for r in rows["A.7.5"]["risks"]] == sorted(via["A.7.5"])
+
+
 # --- Controls and risks --------------------------------------------------------------------------------------
 
 
