@@ -286,7 +286,7 @@ def _run(tasks: list[Callable], processes: int) -> list:
                 index, path = running.pop(pid)
                 try:
                     with open(path, "rb") as handle:
-                        kind, value = pickle.load(handle)  # noqa: S301 - written by our own child just now
+                        kind, value = pickle.load(handle)  # noqa: S301  # nosec B301 - our own child wrote it just now, in our temp dir
                 except (OSError, EOFError, pickle.UnpicklingError):
                     raise LayoutFailed(f"part {index + 1}: the layout process ended ({_exit_reason(status)})") from None
                 if kind != "ok":

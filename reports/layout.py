@@ -62,7 +62,7 @@ def single_html(job, ctx, sections: list[dict], *, generated_at) -> str:
     """The whole document as one HTML page (page numbers by ``target-counter``), as one WeasyPrint call would lay
     it out."""
     context = document_context(job, ctx, sections, generated_at=generated_at)
-    body = [mark_safe(_section_html(context, s, None)) for s in sections]  # noqa: S308 - our own rendered template
+    body = [mark_safe(_section_html(context, s, None)) for s in sections]  # noqa: S308  # nosec B308 B703 - our own rendered template
     return render_to_string(_template(job), {**context, "front": True, "body_html": body})
 
 
@@ -77,7 +77,7 @@ class _Fragment:
 
     def render(self, page_numbers) -> str:
         html = _section_html(self.context, self.section, page_numbers) if self.refers_to_pages else self.html
-        return mark_safe(html)  # noqa: S308 - our own rendered template
+        return mark_safe(html)  # noqa: S308  # nosec B308 B703 - our own rendered template
 
 
 def parts(job, ctx, sections: list[dict], *, generated_at) -> list[DocumentPart]:
