@@ -25,3 +25,7 @@ def trivial(request):
 urlpatterns = [path("bench/trivial/", trivial), path("", include("aims.urls"))]
 settings.ROOT_URLCONF = __name__
 application = get_wsgi_application()
+
+from aims.runtime import settle_after_startup  # noqa: E402
+
+settle_after_startup()  # as aims.wsgi does
