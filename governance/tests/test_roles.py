@@ -1,6 +1,8 @@
 """AIMS roles, assignments and the RACI view: services, pages and API."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -239,3 +241,13 @@ def test_contributor_cannot_create_roles_through_the_api(api_for, members, org):
         "/api/v1/aims-roles/", {"name": "X", "responsibilities": "Y"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_roles_export_names_each_role_s_current_holders(client_for, officer, org):
+    role = AimsRoleFactory(organisation=org, name="Ethics lead")
+    holder = RoleAssignmentFactory(role=role).member
+    RoleAssignmentFactory(role=role, end=TODAY() - dt.timedelta(days=30))  # ended: no longer a holder
+    response = client_for(officer).get("/governance/roles/?export=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    (row,) = (r for r in rows if r["Name"] == "Ethics lead")
+    assert row["Current holders"] == str(holder)
