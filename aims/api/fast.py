@@ -51,9 +51,16 @@ class ORJSONRenderer(JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
         try:
-            return orjson.dumps(data, default=_ENCODER.default, option=options)
+            text = orjson.dumps(data, default=_ENCODER.default, option=options)
         except TypeError:  # a lazy string as a dict key, which no JSON encoder takes: its text then
-            return orjson.dumps(_text_keys(data), default=_ENCODER.default, option=options)
+            text = orjson.dumps(_text_keys(data), default=_ENCODER.default, option=options)
+        # DRF escapes the two line separators JavaScript once refused in a string; so do we, for the same text.
+        if _LINE_SEPARATOR in text or _PARAGRAPH_SEPARATOR in text:
+            text = text.replace(_LINE_SEPARATOR, b"\\u2028").replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
+        return text
+
+
+_LINE_SEPARATOR, _PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
 
 
 def _text_keys(data):

@@ -3,6 +3,8 @@
 The PostgreSQL tests run outside a transaction (``transactional_db``): inside one, ``run_prepared`` binds on the
 client as every other query does, so the ordinary API tests never reach the prepared path."""
 
+import uuid
+
 import pytest
 from django.db import connection, transaction
 
@@ -143,3 +145,41 @@ def test_one_prepared_page_query_serves_each_organisation_its_own_rows(scale, ap
             assert seen == expected[pk]
     pages = [sql for sql in _prepared_statements() if 'FROM "registry_aisystem"' in sql and "LIMIT 51" in sql]
     assert len(pages) == 1 and str(org.pk) not in pages[0] and org.pk.hex not in pages[0]
+
+
+def test_a_compiled_query_binds_each_requests_keys_and_reads_as_values(db):
+    from accounts.tests.factories import OrganisationFactory, UserFactory
+    from aims.prepared import CompiledQuery
+    from controls.models import StatementOfApplicability
+
+    built = []
+
+    def build(organisation):
+        built.append(organisation)
+        return StatementOfApplicability.objects.filter(organisation_id=organisation).values(
+            "version", "approved_by__username", "approved_at", "id"
+        )
+
+    soas = CompiledQuery(build, "organisation")
+    approver = UserFactory(username="approver")
+    first, second = OrganisationFactory(), OrganisationFactory()
+    one = StatementOfApplicability.objects.create(organisation=first, version=3, approved_by=approver)
+    StatementOfApplicability.objects.create(organisation=second)
+    expected = list(build(first.pk))
+    assert (
+        soas.rows(organisation=first.pk)
+        == expected
+        == [{"version": 3, "approved_by__username": "approver", "approved_at": None, "id": one.pk}]
+    )
+    assert soas.rows(organisation=str(second.pk))[0]["version"] == 1  # a key given as text
+    assert soas.rows(organisation=OrganisationFactory().pk) == []
+    assert len(built) == 2  # the expected rows' and the compiled one's: compiled once for every request
+
+
+def test_a_compiled_query_needs_every_key_in_its_sql(db):
+    from aims.prepared import CompiledQuery
+    from controls.models import StatementOfApplicability
+
+    unused = CompiledQuery(lambda organisation: StatementOfApplicability.objects.values("id"), "organisation")
+    with pytest.raises(ValueError, match="reach its SQL"):
+        unused.rows(organisation=uuid.uuid4())

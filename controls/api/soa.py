@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aims.api.fast import FastListMixin
 from aims.api.safety import ConcurrencyMixin
 from controls import services
 from controls.api.common import CONFLICT, REFUSED, ReferenceField, UsernameField, choice_field, read_input
@@ -17,7 +18,7 @@ from controls.constants import ExclusionReason, ImplementationStatus, SoAStatus
 from controls.filtersets_work import SoALineFilterSet
 from controls.models import Control, SoALine, SoAVersion, StatementOfApplicability
 from controls.reports import pdf_response, soa_pdf, soa_table_response
-from controls.selectors_soa import line_rows, soa_lines, soa_summary
+from controls.selectors_soa import current_soa_rows, line_rows, soa_lines, soa_summary
 from risk.models import Risk
 
 EXPORT_PARAMETER = OpenApiParameter(
@@ -121,14 +122,27 @@ def _current(request) -> StatementOfApplicability:
     return services.soa_ensure(organisation=request.organisation, actor=request.user)
 
 
-def _soa_payload(soa) -> dict:
-    rows = line_rows(soa_lines(soa))
+_APPROVED_AT = serializers.DateTimeField()  # SoASerializer's approved_at
+
+
+def _current_rows(request) -> tuple[StatementOfApplicability, list[dict]]:
+    """The current SoA and its rows: two queries, or more when the SoA or a line must be created first."""
+    found = current_soa_rows(request.organisation)
+    if found is None:
+        soa = _current(request)
+        found = soa, line_rows(soa)
+    return found
+
+
+def _soa_payload(soa, rows) -> dict:
+    """What ``SoASerializer`` writes, built directly: every value of the rows is already its JSON (building the
+    serializer's fields for 38 lines and their controls and risks cost more than reading them)."""
     return {
-        "id": soa.pk,
+        "id": str(soa.pk),
         "version": soa.version,
         "status": soa.status,
-        "approved_by": soa.approved_by.get_username() if soa.approved_by else None,
-        "approved_at": soa.approved_at,
+        "approved_by": soa.approved_by_username,
+        "approved_at": None if soa.approved_at is None else _APPROVED_AT.to_representation(soa.approved_at),
         "summary": soa_summary(rows),
         "lines": rows,
     }
@@ -170,6 +184,7 @@ class SoAViewSet(viewsets.GenericViewSet):
     permission_model = StatementOfApplicability
     permission_actions = {"approve": "approve", "export": "export"}
     list_is_single_object = True
+    renderer_classes = FastListMixin.renderer_classes
     serializer_class = SoASerializer
     pagination_class = None
     filter_backends = []
@@ -180,7 +195,7 @@ class SoAViewSet(viewsets.GenericViewSet):
         responses={200: SoASerializer},
     )
     def list(self, request):
-        return Response(SoASerializer(_soa_payload(_current(request))).data)
+        return Response(_soa_payload(*_current_rows(request)))
 
     @extend_schema(
         summary="Approve the working version",
@@ -205,12 +220,11 @@ class SoAViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def export(self, request):
-        soa = _current(request)
-        payload = _soa_payload(soa)
+        soa, rows = _current_rows(request)
         approved = soa.status == SoAStatus.APPROVED
         return _export(
             request,
-            payload["lines"],
+            rows,
             version=soa.version,
             status=soa.status,
             approved_by=soa.approved_by if approved else None,
@@ -232,7 +246,12 @@ class SoAViewSet(viewsets.GenericViewSet):
     partial_update=extend_schema(summary="Change part of a line", request=SoALineInputSerializer),
 )
 class SoALineViewSet(
-    ConcurrencyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    ConcurrencyMixin,
+    FastListMixin,  # its filter_queryset (no FilterSet bound for a request that sends none) and renderer
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = SoALine.objects.all()
     serializer_class = SoALineSerializer
@@ -240,21 +259,26 @@ class SoALineViewSet(
     lookup_value_regex = "[0-9a-f-]{36}"
     pagination_class = None
     ordering_fields = []
+    _soa = None  # the current SoA, read by get_queryset
     search_fields = ["requirement__identifier", "requirement__title"]
 
     def get_queryset(self):
         organisation = self.request.organisation
         if getattr(self, "swagger_fake_view", False) or organisation is None:
             return SoALine.objects.none()
-        soa = _current(self.request)
-        return soa_lines(soa).visible_to(self.request.user, organisation)
+        self._soa = _current(self.request)
+        return soa_lines(self._soa).visible_to(self.request.user, organisation)
+
+    def _rows(self, lines) -> list[dict]:
+        """The rows of ``lines`` (scoped by ``get_queryset``): what SoALineSerializer would write, as they are."""
+        return line_rows(self._soa, lines) if self._soa is not None else []
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        return Response(SoALineSerializer(line_rows(queryset), many=True).data)
+        return Response(self._rows(self.filter_queryset(self.get_queryset())))
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(SoALineSerializer(line_rows([self.get_object()])[0]).data)
+        line = self.get_object()
+        return Response(self._rows(SoALine.objects.filter(pk=line.pk))[0])
 
     def update(self, request, *args, **kwargs):
         line = self.get_object()
@@ -266,8 +290,7 @@ class SoALineViewSet(
         controls = data.pop("controls", None)
         with transaction.atomic():
             services.soa_line_update(actor=request.user, line=line, data=data, controls=controls)
-        fresh = self.get_queryset().get(pk=line.pk)
-        return Response(SoALineSerializer(line_rows([fresh])[0]).data)
+        return Response(self._rows(SoALine.objects.filter(pk=line.pk))[0])
 
 
 @extend_schema_view(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from aims.permissions import can
+from aims.prepared import CompiledQuery
 from aims.services import (
     ServiceError,
     check_members,
@@ -28,13 +29,34 @@ LINE_FIELDS = ("applicable", "obligations", "business_need", "exclusion_reason",
 LINE_FIELDS_M2M = ("risks",)
 
 
-def soa_ensure(*, organisation, actor=None) -> StatementOfApplicability:
-    """The organisation's SoA, created on first use, with a line for every current Annex A control."""
-    # One query on every read: the SoA and whether a current Annex A control still lacks its line.
+def _soa_with_check(organisation):
+    """The organisation's SoA, whether a current Annex A control still lacks its line, and the approver's name."""
     line_of_control = SoALine.objects.filter(soa_id=OuterRef(OuterRef("pk")), requirement_id=OuterRef("pk"))
-    lacks_a_line = Exists(annex_a_controls().filter(~Exists(line_of_control)))
-    soa = StatementOfApplicability.objects.filter(organisation=organisation).annotate(lacks_a_line=lacks_a_line).first()
-    if soa is None:
+    return (
+        StatementOfApplicability.objects.filter(organisation_id=organisation)
+        .annotate(
+            lacks_a_line=Exists(annex_a_controls().filter(~Exists(line_of_control))),
+            approved_by_username=F("approved_by__username"),
+        )
+        .values(*_SOA_FIELDS, "lacks_a_line", "approved_by_username")
+    )
+
+
+_SOA_FIELDS = tuple(field.attname for field in StatementOfApplicability._meta.concrete_fields)
+# One query on every read of the SoA, whose SQL never changes but for the organisation: compiled once.
+_SOA = CompiledQuery(_soa_with_check, "organisation")
+
+
+def soa_ensure(*, organisation, actor=None) -> StatementOfApplicability:
+    """The organisation's SoA, created on first use, with a line for every current Annex A control; its
+    ``approved_by_username`` is the approver's (None before a first approval)."""
+    using = StatementOfApplicability.objects.db
+    found = _SOA.rows(using, organisation=organisation.pk)
+    if found:
+        row = found[0]
+        soa = StatementOfApplicability.from_db(using, _SOA_FIELDS, [row[name] for name in _SOA_FIELDS])
+        soa.lacks_a_line, soa.approved_by_username = row["lacks_a_line"], row["approved_by_username"]
+    else:
         try:
             with transaction.atomic():
                 soa = StatementOfApplicability(organisation=organisation)
@@ -42,6 +64,7 @@ def soa_ensure(*, organisation, actor=None) -> StatementOfApplicability:
         except IntegrityError:  # created by a concurrent request
             soa = StatementOfApplicability.objects.get(organisation=organisation)
         soa.lacks_a_line = True
+        soa.approved_by_username = soa.approved_by.get_username() if soa.approved_by_id else None
     if soa.lacks_a_line:
         soa_sync_lines(soa)
     return soa
