@@ -25,7 +25,15 @@ from controls.constants import SoAStatus
 from controls.models import Control, SoALine, SoAVersion, StatementOfApplicability
 from controls.selectors_soa import annex_a_controls, line_problems, soa_rows, soa_summary
 
-LINE_FIELDS = ("applicable", "obligations", "business_need", "exclusion_reason", "exclusion_justification", "owner")
+LINE_FIELDS = (
+    "applicable",
+    "obligations",
+    "business_need",
+    "exclusion_reason",
+    "exclusion_justification",
+    "owner",
+    "notes",
+)
 LINE_FIELDS_M2M = ("risks",)
 
 

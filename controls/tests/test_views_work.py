@@ -348,3 +348,19 @@ def test_treatment_action_page_lists_its_controls(org, officer, client_for):
     control = services.control_create_for_treatment(actor=officer, treatment_action=action, data={"title": "Review"})
     page = client_for(officer).get(reverse("risk:treatmentaction-detail", args=[action.pk]), {"tab": "controls"})
     assert page.status_code == 200 and control.reference in page.content.decode()
+
+
+def test_the_notes_of_a_line_are_kept_from_the_form_and_the_api(soa, org, officer, client_for, api_for):
+    """Both edit a line through soa_line_update, which once dropped ``notes`` (not among the fields it saves)."""
+    line = soa.lines.get(requirement__identifier="A.10.4")
+    response = client_for(officer).post(
+        reverse("controls:soaline-update", args=[line.pk]),
+        {"applicable": "yes", "business_need": "We run models.", "notes": "Reviewed with the CISO."},
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.notes == "Reviewed with the CISO."
+    patched = api_for(officer, org).patch(f"/api/v1/soa/lines/{line.pk}/", {"notes": "Rechecked."}, format="json")
+    assert patched.status_code == 200 and patched.json()["notes"] == "Rechecked."
+    line.refresh_from_db()
+    assert line.notes == "Rechecked."
