@@ -107,6 +107,10 @@ format: $(STAMP) ## Format with ruff and apply ruff's safe fixes
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP) ## Build the scale data on PostgreSQL and run bench/bench_*.py (BENCH_ARGS=--small for CI)
+	@# The API load benchmark drives gunicorn with wrk (Debian's package); as root on Debian, install it when missing.
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get install -y --no-install-recommends wrk >/dev/null 2>&1; } || \
+		echo "wrk is not installed (apt-get install wrk): the API load benchmark will report it as not measured"
 	@if [ -f bench/run.py ]; then \
 		$(BIN)/python bench/run.py $(BENCH_ARGS); \
 	else \

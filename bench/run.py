@@ -7,7 +7,8 @@
 The database is BENCH_DATABASE_URL, else DATABASE_URL's server with the database ``aims_bench``
 (``aims_bench_small`` with --small), created when missing, migrated and filled by ``seed_scale`` unless it
 already holds data of the same sizes. Each script prints one JSON object; the runner writes them all to
-bench/results/latest[-small].json and a Markdown table to bench/results/latest[-small].md, and prints it.
+bench/results/latest[-small].json and a Markdown table to bench/results/latest[-small].md, and prints it
+(``latest-partial.*`` when ``--only`` picks some scripts, so a partial run never replaces the complete table).
 """
 
 from __future__ import annotations
@@ -198,7 +199,8 @@ def main() -> int:
         data["seconds"] = round(time.monotonic() - t0, 1)
         runs.append(data)
     RESULTS.mkdir(exist_ok=True)
-    suffix = "-small" if args.small else ""
+    # A partial run (--only) writes partial-*, so it never replaces the last complete table the README quotes.
+    suffix = ("-small" if args.small else "") if not args.only else ("-small-partial" if args.small else "-partial")
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     report = {
         "when": stamp,
