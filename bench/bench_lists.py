@@ -75,9 +75,13 @@ def floor_sql(model, *, where: str = "", order: str = "t.reference", offset: int
 def run_floor(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [c.name for c in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return orjson.dumps(rows, default=str)
+        return _rows_json(cursor)
+
+
+def _rows_json(cursor) -> bytes:
+    """The cursor's rows as dicts of its column names, written by orjson."""
+    names = [c.name for c in cursor.description]
+    return orjson.dumps([dict(zip(names, row, strict=True)) for row in cursor.fetchall()], default=str)
 
 
 def page_sql(get, url: str, table: str) -> tuple[str, list]:
@@ -105,9 +109,7 @@ def run_prepared_floor(sql, params):
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
-        names = [c.name for c in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return orjson.dumps(rows, default=str)
+        return _rows_json(cursor)
 
 
 def main():

@@ -38,15 +38,7 @@ def setup_django() -> None:
 
 def repeat(fn, *, runs: int | None = None, warmup: int = 2) -> dict:
     """Run ``fn`` warm ``runs`` times; median and p95 in milliseconds."""
-    runs = runs or (3 if SMALL else 15)
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return _summary(times, runs)
+    return _series(fn, runs=runs, warmup=warmup)[0]
 
 
 def repeat_pair(fn, floor_fn, *, runs: int | None = None, warmup: int = 2) -> tuple[dict, dict]:
@@ -54,17 +46,23 @@ def repeat_pair(fn, floor_fn, *, runs: int | None = None, warmup: int = 2) -> tu
     (another process, a CPU frequency step) falls on both alike, and the ratio of their p95s compares like
     with like. Timed one series after the other, the same floor query measured 0.9 and 2.2 ms p95 in two runs
     minutes apart on this 2-core machine."""
+    timed, floor = _series(fn, floor_fn, runs=runs, warmup=warmup)
+    return timed, floor
+
+
+def _series(*fns, runs: int | None, warmup: int) -> list[dict]:
+    """Each of ``fns`` warm ``runs`` times, taking turns; a summary per function."""
     runs = runs or (3 if SMALL else 15)
     for _ in range(warmup):
-        fn()
-        floor_fn()
-    times: tuple[list, list] = ([], [])
+        for fn in fns:
+            fn()
+    times: list[list] = [[] for _ in fns]
     for _ in range(runs):
-        for series, call in zip(times, (fn, floor_fn), strict=True):
+        for series, fn in zip(times, fns, strict=True):
             start = time.perf_counter()
-            call()
+            fn()
             series.append((time.perf_counter() - start) * 1000)
-    return _summary(times[0], runs), _summary(times[1], runs)
+    return [_summary(series, runs) for series in times]
 
 
 def _summary(times: list, runs: int) -> dict:
