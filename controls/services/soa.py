@@ -63,7 +63,8 @@ def soa_ensure(*, organisation, actor=None) -> StatementOfApplicability:
     if found:
         row = found[0]
         soa = StatementOfApplicability.from_db(using, _SOA_FIELDS, [row[name] for name in _SOA_FIELDS])
-        soa.lacks_a_line, soa.approved_by_username = row["lacks_a_line"], row["approved_by_username"]
+        soa.approved_by_username = row["approved_by_username"]
+        lacks_a_line = row["lacks_a_line"]
     else:
         try:
             with transaction.atomic():
@@ -71,9 +72,9 @@ def soa_ensure(*, organisation, actor=None) -> StatementOfApplicability:
                 save_with_history(soa, actor=actor, reason="Created")
         except IntegrityError:  # created by a concurrent request
             soa = StatementOfApplicability.objects.get(organisation=organisation)
-        soa.lacks_a_line = True
+        lacks_a_line = True
         soa.approved_by_username = soa.approved_by.get_username() if soa.approved_by_id else None
-    if soa.lacks_a_line:
+    if lacks_a_line:
         soa_sync_lines(soa)
     return soa
 
