@@ -215,7 +215,10 @@ def _fresh_cache():
     """Throttle counters and cached values live in the cache (Redis in CI): start every test clean."""
     from django.core.cache import cache
 
+    from aims.api.page_cache import PAGES
+
     cache.clear()
+    PAGES.clear()  # the API's pages kept in this process (aims/api/page_cache.py)
     yield
 
 

@@ -44,6 +44,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
         # The token decides the organisation for this request, whatever the session says.
         request._request.membership = membership
         request._request.organisation = token.organisation
+        # The database as this request found it (None: unknown); aims.api.page_cache reuses answers by it.
+        request._request.database_snapshot = token.database_snapshot
         # The locale middleware ran before DRF knew who this is: now the user's language and time zone apply.
         activate_for_request(request._request, user=user, organisation=token.organisation)
         return user, token

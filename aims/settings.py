@@ -133,6 +133,8 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django's PostgreSQL backend whose health check of a reused connection needs no round trip (aims/db).
+    DATABASES["default"]["ENGINE"] = "aims.db.postgresql"
     # Persistent connections with health checks: without them every request pays a new connection.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -145,6 +147,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             "DB_PREPARE_THRESHOLD", 1, minimum=0
         )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# API list pages answered again from memory while the database has not changed since (aims.api.page_cache):
+# megabytes of pages kept per process (a page of 50 risks is some 50 KB); 0 turns it off.
+API_PAGE_CACHE_MB = env_int("API_PAGE_CACHE_MB", 16, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ Each URL of the wrk mix (and the trivial endpoint) is requested ``--runs`` times
 ``time.perf_counter()`` (wall, PostgreSQL included) around each request, and the CPU its PostgreSQL backend used
 (``/proc/<pid>/schedstat``, when the server runs on this machine). Prints one line per URL: the mean CPU of
 each and the median wall in milliseconds, the lowest of the rounds, and the mix's mean.
+
+Repeated reads of an unchanged database are answered from the page cache (aims/api/page_cache.py), as in
+production; ``API_PAGE_CACHE_MB=0`` in the environment measures pages built every time.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ run, alternately with the API page: the API's own page query (the serializer's c
 joined in, linked records as arrays, the same order), prepared and run on a bare psycopg cursor. Beside it, as
 ``table_floor``, the table's own columns (foreign keys as ids, users joined) in reference order. Targets: API p95
 <= 3x floor, <= 8 queries per page (whatever the page size); keyset deep page within 2x of page 1.
+
+Every API page is built: the page cache (aims/api/page_cache.py), which would answer these repeated reads of an
+unchanged database from memory, is off here, since what is measured is building a page against its floor.
 """
 
 from __future__ import annotations
@@ -113,6 +116,9 @@ def run_prepared_floor(sql, params):
 
 
 def main():
+    from django.conf import settings
+
+    settings.API_PAGE_CACHE_MB = 0  # see the docstring: every page built
     user, org = common.officer_and_org()
     from accounts.models import ApiToken
 

@@ -34,6 +34,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
 
+from aims.api import page_cache
 from aims.prepared import run_prepared
 
 _ENCODER = JSONEncoder()
@@ -667,6 +668,10 @@ class FastListMixin:
     def list(self, request, *args, **kwargs):
         if not self.fast_list:
             return super().list(request, *args, **kwargs)
+        # A page read again while the database is unchanged is answered from memory (aims.api.page_cache).
+        return page_cache.answer(request, self, type(self).queryset.db, lambda: self._fast_page(request))
+
+    def _fast_page(self, request):
         template = self._fast_template()
         if template is not None and self._filters_fit_values():
             # Scope, filters, search and ordering filter the values() queryset as they would the model's: the
@@ -677,7 +682,7 @@ class FastListMixin:
             queryset = self.filter_queryset(self.get_queryset())
             plan = self._fast_plan(queryset)
             if plan is None:
-                return super().list(request, *args, **kwargs)
+                return super().list(request)
             values = plan.values(queryset, self._ordering_keys(queryset), plan._arrays(queryset))
         arrays = plan._arrays(values)
 
