@@ -94,22 +94,24 @@ class CompiledQuery:
         key = (using, connection.vendor)
         if key not in self._compiled:
             markers = {name: uuid.uuid4() for name in self.params}
-            compiler = self.build(**markers).query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
-            slots = []
-            for position, param in enumerate(params):
-                for name, marker in markers.items():
-                    if param == marker:
-                        slots.append((position, name, None))
-                    elif param == marker.hex:  # a database without a UUID type binds its text
-                        slots.append((position, name, "hex"))
-            if sorted({name for _, name, _ in slots}) != sorted(self.params):
+            compiled = _compiled_form(self.build(**markers), using, markers)
+            if compiled is None:
                 raise ValueError(f"Every parameter of a compiled query must reach its SQL: {self.params}")
-            converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-            query = compiler.query  # the names of its columns, as ValuesIterable reads them
-            names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
-            self._compiled[key] = (compiler, sql, tuple(params), tuple(slots), converters, names)
+            self._compiled[key] = compiled
         return self._compiled[key]
+
+    @classmethod
+    def of(cls, queryset, using: str, **values) -> CompiledQuery | None:
+        """``queryset``, built for ``values`` (primary keys), compiled so that ``rows`` binds other values in their
+        places: for a query whose shape is known to be the same for every value of those keys. None when one of
+        them is not among the SQL's parameters. Every parameter equal to a value takes the new one (a UUID does
+        not turn up by chance)."""
+        compiled = _compiled_form(queryset, using, values)
+        if compiled is None:
+            return None
+        query = cls(None, *values)
+        query._compiled[(using, connections[using].vendor)] = compiled
+        return query
 
     def rows(self, using: str = "default", **values) -> list[dict]:
         compiler, sql, params, slots, converters, names = self._compile(using)
@@ -127,3 +129,23 @@ class CompiledQuery:
         if converters:
             rows = compiler.apply_converters(rows, converters)
         return [dict(zip(names, row, strict=False)) for row in rows]
+
+
+def _compiled_form(queryset, using: str, markers: dict) -> tuple | None:
+    """(compiler, SQL, parameters, where each key sits among them, converters, column names) of ``queryset``,
+    whose parameters hold the UUIDs of ``markers`` in the keys' places; None when a key is not among them."""
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    slots = []
+    for position, param in enumerate(params):
+        for name, marker in markers.items():
+            if param == marker:
+                slots.append((position, name, None))
+            elif param == marker.hex:  # a database without a UUID type binds its text
+                slots.append((position, name, "hex"))
+    if sorted({name for _, name, _ in slots}) != sorted(markers):
+        return None
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    query = compiler.query  # the names of its columns, as ValuesIterable reads them
+    names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
+    return compiler, sql, tuple(params), tuple(slots), converters, names
