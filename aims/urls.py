@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.views import LoginView
 from aims import views
+from aims.url_dispatch import SegmentResolver
 
 handler403 = "aims.views.error_403"
 handler404 = "aims.views.error_404"
@@ -55,7 +56,8 @@ api_v1 = [
 
 urlpatterns = [
     # First, so that an API request is not tried against every page pattern first (no page path starts with api/).
-    path("api/v1/", include(api_v1)),
+    # Resolved by the path's first segment among some 200 patterns (aims.url_dispatch).
+    SegmentResolver.of(path("api/v1/", include(api_v1))),
     path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
     path("login/", LoginView.as_view(), name="login"),
