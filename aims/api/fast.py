@@ -714,9 +714,10 @@ class FastListMixin:
             return None
         # What visible_to() narrows by besides the organisation: the role may read the register at all (else it
         # answers none), and an external auditor reads only their audits.
-        user, organisation = request.user, request.organisation
+        user, organisation = request.user, getattr(request, "organisation", None)
         if (
-            not can(user, "view", type(self).queryset.model, organisation)
+            organisation is None
+            or not can(user, "view", type(self).queryset.model, organisation)
             or external_scope(user, organisation) is not None
         ):
             return None
