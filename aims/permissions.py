@@ -163,6 +163,17 @@ def scope_queryset(queryset, user, organisation):
     return queryset.filter(**{f"{field}__in": list(scope.audit_ids)})
 
 
+def reads_whole_organisation(user, model, organisation) -> bool:
+    """True when ``Model.objects.visible_to(user, organisation)`` is the organisation's records and nothing narrower:
+    the user's role may view the model there and no audit scope applies. Code that keeps one compiled query for
+    every such reader, with only the organisation bound (the API's first pages), asks this."""
+    return (
+        organisation is not None
+        and can(user, "view", model, organisation)
+        and external_scope(user, organisation) is None
+    )
+
+
 def can(user, action: str, obj_or_model, organisation) -> bool:
     """May ``user`` perform ``action`` on ``obj_or_model`` (an instance or a model class) in ``organisation``?"""
     if action not in ACTIONS:

@@ -200,7 +200,7 @@ def main() -> int:
         runs.append(data)
     RESULTS.mkdir(exist_ok=True)
     # A partial run (--only) writes partial-*, so it never replaces the last complete table the README quotes.
-    suffix = ("-small" if args.small else "") if not args.only else ("-small-partial" if args.small else "-partial")
+    suffix = ("-small" if args.small else "") + ("-partial" if args.only else "")
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     report = {
         "when": stamp,

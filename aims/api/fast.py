@@ -705,21 +705,15 @@ class FastListMixin:
         """What decides the SQL of this request's page when it is the register's default first page (no cursor,
         filter, search or ordering; a member whose reads are not narrowed to an audit scope): the viewset and its
         serializer, the page size then being in the query's slice. None for any other page."""
-        from aims.permissions import can, external_scope  # the permission module reads models: lazily
+        from aims.permissions import reads_whole_organisation  # the permission module reads models: lazily
 
         paginator = self.paginator
         if paginator is None or not self._plan_fits_every_organisation():
             return None
         if getattr(paginator, "cursor_query_param", None) in request.query_params:
             return None
-        # What visible_to() narrows by besides the organisation: the role may read the register at all (else it
-        # answers none), and an external auditor reads only their audits.
-        user, organisation = request.user, getattr(request, "organisation", None)
-        if (
-            organisation is None
-            or not can(user, "view", type(self).queryset.model, organisation)
-            or external_scope(user, organisation) is not None
-        ):
+        organisation = getattr(request, "organisation", None)
+        if not reads_whole_organisation(request.user, type(self).queryset.model, organisation):
             return None
         return (type(self), self.get_serializer_class())
 
