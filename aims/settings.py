@@ -360,6 +360,10 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "aims.middleware.RequestSizeLimitMiddleware"
 )
+# Outermost but for the security headers: every other middleware has seen the API's response when it lets go.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "aims.middleware.ReleaseApiViewMiddleware"
+)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

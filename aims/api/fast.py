@@ -42,8 +42,13 @@ _ENCODER = JSONEncoder()
 
 
 class ORJSONRenderer(JSONRenderer):
-    """DRF's JSON, written by orjson (datetimes, decimals and lazy translations go through DRF's encoder, which
-    turns a lazy string into the active language's text)."""
+    """DRF's JSON, written by orjson (decimals and lazy translations go through DRF's encoder, which turns a lazy
+    string into the active language's text).
+
+    orjson writes UUIDs, dates and datetimes itself, as DRF's fields and encoder do (``str(uuid)``, ISO 8601, a
+    UTC offset as ``Z``); the fast path leaves them in its rows for that (``_representer``). The one output that
+    differs is an offset with seconds (local mean time before about 1900), which orjson rounds to the minute:
+    the fast path renders those as DRF does, and serializers hand the renderer text, not datetimes."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
@@ -51,7 +56,7 @@ class ORJSONRenderer(JSONRenderer):
         renderer_context = renderer_context or {}
         if self.get_indent(accepted_media_type, renderer_context):
             return super().render(data, accepted_media_type, renderer_context)
-        options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+        options = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
         try:
             text = orjson.dumps(data, default=_ENCODER.default, option=options)
         except TypeError:  # a lazy string as a dict key, which no JSON encoder takes: its text then
@@ -156,18 +161,20 @@ def _is_identity(field, model_field) -> bool:
     return False
 
 
-def _representer(field, model_field) -> Callable:
-    """``field.to_representation``, or a cheaper function with the same output for what ``model_field`` holds."""
+def _representer(field, model_field) -> Callable | None:
+    """``field.to_representation``, or a cheaper function with the same output for what ``model_field`` holds;
+    None when the stored value is written by the renderer exactly as the field would write it (a UUID, a date:
+    ``ORJSONRenderer``), so the row keeps the value itself."""
     method = type(field).to_representation
     if method is serializers.UUIDField.to_representation and field.uuid_format == "hex_verbose":
-        return str
+        return None
     if (
         method is serializers.DateField.to_representation
         and isinstance(model_field, models.DateField)
         and not isinstance(model_field, models.DateTimeField)
         and (getattr(field, "format", api_settings.DATE_FORMAT) or "").lower() == ISO_8601
     ):
-        return _date_iso
+        return None
     if (
         method is serializers.DateTimeField.to_representation
         and type(field).enforce_timezone is serializers.DateTimeField.enforce_timezone
@@ -175,35 +182,35 @@ def _representer(field, model_field) -> Callable:
         and not hasattr(field, "timezone")
         and (getattr(field, "format", api_settings.DATETIME_FORMAT) or "").lower() == ISO_8601
     ):
-        return _datetime_iso(field.to_representation)
+        return _in_page_zone(field.to_representation)
     return field.to_representation
 
 
-def _date_iso(value):
-    return value.isoformat() if value else None
-
-
-def _datetime_iso(slow):
-    """DRF's ISO 8601 DateTimeField output of an aware datetime, in the page's time zone (``_TIME_ZONE``)."""
+def _in_page_zone(slow):
+    """DRF's ISO 8601 DateTimeField output of an aware datetime, in the page's time zone (``_TIME_ZONE``): the
+    datetime in that zone, which ``ORJSONRenderer`` writes as DRF would, unless its offset has seconds."""
 
     def render(value):
         zone = _TIME_ZONE.get()
-        if zone is None or isinstance(value, str) or value.utcoffset() is None:
+        if zone is None or isinstance(value, str) or value.tzinfo is None:
             return slow(value)  # naive, a text, or no time zone: DRF's own path
-        try:
-            text = value.astimezone(zone).isoformat()
-        except OverflowError:
-            return slow(value)  # DRF's own error
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if value.tzinfo is not zone:
+            try:
+                value = value.astimezone(zone)
+            except OverflowError:
+                return slow(value)  # DRF's own error
+        if value.utcoffset().seconds % 60:
+            return slow(value)  # local mean time: orjson would round the offset to the minute
+        return value
 
     return render
 
 
 def _plain(key: str, field, raw: bool, model_field=None):
-    if raw or _is_identity(field, model_field):
+    to_representation = None if raw or _is_identity(field, model_field) else _representer(field, model_field)
+    if to_representation is None:
         # A slug or a primary key of a related record, or a value that is its own representation.
         return itemgetter(key)
-    to_representation = _representer(field, model_field)
 
     def render(row):
         value = row[key]
@@ -592,7 +599,10 @@ class FastListMixin:
             type(self)._fast_plan_cache = cache
         key = (self.get_serializer_class(), frozenset(queryset.query.annotations))
         if key not in cache:
-            cache[key] = FastListPlan.build(self.get_serializer(), queryset)
+            # Not from get_serializer(): the plan lives as long as the class, and through its fields' serializer
+            # it kept the first request's context (view, request, user, rows). Writing a row reads no context;
+            # only reading input does (the organisation's records), which the plan never does.
+            cache[key] = FastListPlan.build(key[0](context={}), queryset)
         return cache[key]
 
     def _fast_template(self, columns: tuple[str, ...] = ()):

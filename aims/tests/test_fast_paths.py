@@ -320,3 +320,34 @@ def test_the_built_once_queryset_gives_each_organisation_its_own_filtered_rows(s
             response = client.get("/api/v1/ai-systems/", {"lifecycle_stage": "deployment", "page_size": 500})
             expected = {str(p) for p in AISystem.objects.filter(organisation_id=pk).values_list("pk", flat=True)}
             assert {row["id"] for row in response.json()["results"]} == expected
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/New_York", "Europe/Amsterdam"])
+def test_fast_path_writes_datetimes_in_the_sites_time_zone_as_the_serializer_does(
+    scale, api, zone, settings, monkeypatch
+):
+    """The fast rows leave UUIDs, dates and datetimes to orjson; its text must be DRF's in any zone (the API
+    writes in the site's TIME_ZONE), a local mean time offset with seconds included (Amsterdam in 1900:
+    +00:19:32, which orjson would round to +00:20)."""
+    import datetime as dt
+
+    from aims.api.fast import FastListMixin
+
+    _, org = scale
+    settings.TIME_ZONE = zone
+    first = Risk.objects.filter(organisation=org).order_by("reference").first()
+    Risk.objects.filter(pk=first.pk).update(created_at=dt.datetime(1900, 6, 1, 12, 0, 0, 120, tzinfo=dt.UTC))
+    fast = api.get("/api/v1/risks/", {"page_size": 20})
+    monkeypatch.setattr(FastListMixin, "fast_list", False)
+    slow = api.get("/api/v1/risks/", {"page_size": 20})
+    assert fast.status_code == 200 and fast.content == slow.content
+    created = fast.json()["results"][0]["created_at"]
+    assert (
+        created
+        == {
+            "UTC": "1900-06-01T12:00:00.000120Z",
+            "Asia/Kolkata": "1900-06-01T17:21:10.000120+05:21:10",
+            "America/New_York": "1900-06-01T07:00:00.000120-05:00",
+            "Europe/Amsterdam": "1900-06-01T12:19:32.000120+00:19:32",
+        }[zone]
+    )
