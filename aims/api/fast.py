@@ -538,9 +538,22 @@ def _applied_by_django_filter(filter_) -> bool:
     return getattr(filter_, "method", None) is None and type(filter_).filter.__module__.startswith("django_filters.")
 
 
-# The register's default first page, compiled once (``FastListMixin._fast_page``): set while it is read.
+@dataclass
+class _FirstPage:
+    """The register's default first page being read (``FastListMixin._fast_page``)."""
+
+    shape: tuple  # what decides its SQL (``FastListMixin._first_page_shape``)
+    organisation: object  # the request's organisation (its key)
+    compiled: CompiledQuery | None = None  # the SQL ``_FirstPageIterable`` ran it with
+
+
+# Set while a default first page is read.
 _FIRST_PAGE: contextvars.ContextVar = contextvars.ContextVar("aims_fast_first_page", default=None)
+# (shape, database, slice, order) -> the SQL compiled the first time (None: it could not be)
 _FIRST_PAGES: dict = {}
+# (shape, database, page size) -> (SQL, ordering) of a default first page read once as a keyset page: later reads
+# run that SQL without building the queryset, its scope, filters and slice again (``_compiled_first_page``).
+_FIRST_PAGE_ANSWERS: dict = {}
 
 
 class _FirstPageIterable(ValuesIterable):
@@ -557,7 +570,7 @@ class _FirstPageIterable(ValuesIterable):
         if first_page is None:
             yield from super().__iter__()
             return
-        shape, organisation = first_page
+        shape, organisation = first_page.shape, first_page.organisation
         queryset, query = self.queryset, self.queryset.query
         key = (shape, queryset.db, query.low_mark, query.high_mark, tuple(query.order_by), query.extra_order_by)
         if key not in _FIRST_PAGES:
@@ -569,6 +582,7 @@ class _FirstPageIterable(ValuesIterable):
         if compiled is None:
             yield from super().__iter__()
             return
+        first_page.compiled = compiled
         yield from compiled.rows(queryset.db, organisation=organisation)
 
 
@@ -711,6 +725,19 @@ class FastListMixin:
         allowed = {getattr(paginator, "cursor_query_param", None), getattr(paginator, "page_size_query_param", None)}
         return set(self.request.query_params) <= allowed - {None}
 
+    def _compiled_first_page(self, request, plan, values, shape) -> Response | None:
+        """The default first page from the SQL its first read ran (``_FIRST_PAGE_ANSWERS``), the paginator told
+        what it would have read; None until a read of this page size has run as a keyset page."""
+        paginator = self.paginator
+        page_size = paginator.get_page_size(request)
+        found = _FIRST_PAGE_ANSWERS.get((shape, values.db, page_size)) if page_size else None
+        if found is None:
+            return None
+        compiled, ordering = found
+        fetched = compiled.rows(values.db, organisation=request.organisation.pk)
+        page = paginator.first_page(fetched, request, page_size, ordering)
+        return self.get_paginated_response(plan.rows(page, plan._arrays(values)))
+
     def _first_page_shape(self, request) -> tuple | None:
         """What decides the SQL of this request's page when it is the register's default first page (no cursor,
         filter, search or ordering; a member whose reads are not narrowed to an audit scope): the viewset and its
@@ -740,8 +767,13 @@ class FastListMixin:
             # Scope, filters, search and ordering filter the values() queryset as they would the model's: the
             # same SQL, without building the values() of some 35 columns and their joins again (~1 ms of CPU).
             plan, values = template
+            shape = self._first_page_shape(request)
+            if shape is not None:
+                answer = self._compiled_first_page(request, plan, values, shape)
+                if answer is not None:
+                    return answer
+                first_page = _FirstPage(shape, request.organisation.pk)
             values = self.filter_queryset(self.scope_queryset(values))
-            first_page = self._first_page_shape(request)
         else:  # a FilterSet may annotate or group: it filters the model's queryset first, as DRF does
             queryset = self.filter_queryset(self.get_queryset())
             plan = self._fast_plan(queryset)
@@ -755,12 +787,15 @@ class FastListMixin:
             return page, list(page if page is not None else values)
 
         # The default page has the same shape request after request: PostgreSQL plans it once per connection.
-        marked = _FIRST_PAGE.set((first_page, request.organisation.pk)) if first_page else None
+        marked = _FIRST_PAGE.set(first_page) if first_page else None
         try:
             page, fetched = run_prepared(values.db, fetch) if self._plan_fits_every_organisation() else fetch()
         finally:
             if marked is not None:
                 _FIRST_PAGE.reset(marked)
+        if first_page and first_page.compiled and getattr(self.paginator, "_fallback", True) is None:
+            key = (first_page.shape, values.db, self.paginator.page_size)
+            _FIRST_PAGE_ANSWERS[key] = (first_page.compiled, self.paginator.ordering)
         rows = plan.rows(fetched, arrays)
         if page is not None:
             return self.get_paginated_response(rows)
