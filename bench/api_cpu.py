@@ -16,7 +16,6 @@ production; ``API_PAGE_CACHE_MB=0`` in the environment measures pages built ever
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import sys
@@ -53,24 +52,10 @@ def token() -> str:
     return key
 
 
-def request(path: str, key: str) -> tuple[str, bytes]:
-    route, _, query = path.partition("?")
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": route,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_AUTHORIZATION": f"Token {key}",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr,
-        "SERVER_PROTOCOL": "HTTP/1.1",
-    }
-    status = []
-    body = b"".join(wsgi_bench.application(environ, lambda s, h, *a: status.append(s)))
-    return status[0], body
+def request(path: str, key: str) -> tuple[int, bytes]:
+    """One request through the load benchmark's WSGI application, as its server makes it (``common.WsgiClient``)."""
+    response = common.WsgiClient(wsgi_bench.application, HTTP_AUTHORIZATION=f"Token {key}").get(path)
+    return response.status_code, response.content
 
 
 def backend_cpu() -> float:
@@ -93,7 +78,7 @@ def backend_cpu() -> float:
 def measure(path: str, key: str, runs: int) -> tuple[float, float, float]:
     for _ in range(3):
         status, _ = request(path, key)
-        if not status.startswith("200"):
+        if status != 200:
             raise SystemExit(f"{path}: {status}")
     cpu, wall = [], []
     p0 = backend_cpu()

@@ -130,6 +130,59 @@ def api_mix(org) -> list[str]:
     ]
 
 
+class WsgiClient:
+    """GET requests made as a WSGI server makes them (gunicorn in ``bench_api_load``): the application called
+    with an environ, the body joined, the response closed (``request_finished``: connections past their age are
+    closed, as in production).
+
+    For timing API requests in process instead of Django's test ``Client``, which instruments every response (its
+    request, resolver match, templates, and ``response.json`` bound to the response itself) and so keeps each
+    response, with its page of rows, in a reference cycle until the collector's next pass, which no server does:
+    through the test client, risks page 1 met 59 collector passes in 1,000 requests, all among the slowest tenth
+    (p95 3.97 ms against a 1.98 ms median)."""
+
+    def __init__(self, application=None, **headers):
+        if application is None:
+            from django.core.handlers.wsgi import WSGIHandler
+
+            application = WSGIHandler()
+        self.application, self.headers = application, headers
+
+    def get(self, url: str) -> WsgiResponse:
+        import io
+
+        path, _, query = url.removeprefix("http://testserver").partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "testserver",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            **self.headers,
+        }
+        status = []
+        result = self.application(environ, lambda line, headers, exc_info=None: status.append(line))
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return WsgiResponse(int(status[0].split()[0]), body)
+
+
+class WsgiResponse:
+    def __init__(self, status_code: int, content: bytes):
+        self.status_code, self.content = status_code, content
+
+    def json(self):
+        return json.loads(self.content)
+
+
 def client_for(user):
     from django.test import Client
 
