@@ -12,6 +12,7 @@ nested serializer) keeps the ordinary path. JSON is written by orjson (``ORJSONR
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,6 +187,16 @@ def _representer(field, model_field) -> Callable | None:
     return field.to_representation
 
 
+def _page_zone():
+    """The current time zone; UTC as ``datetime.timezone.utc``, the zone the database's datetimes come in, so
+    that they need no conversion (``_in_page_zone``)."""
+    zone = timezone.get_current_timezone()
+    return dt.UTC if getattr(zone, "key", None) in _UTC_NAMES else zone
+
+
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"})
+
+
 def _in_page_zone(slow):
     """DRF's ISO 8601 DateTimeField output of an aware datetime, in the page's time zone (``_TIME_ZONE``): the
     datetime in that zone, which ``ORJSONRenderer`` writes as DRF would, unless its offset has seconds."""
@@ -194,6 +205,8 @@ def _in_page_zone(slow):
         zone = _TIME_ZONE.get()
         if zone is None or isinstance(value, str) or value.tzinfo is None:
             return slow(value)  # naive, a text, or no time zone: DRF's own path
+        if value.tzinfo is zone is dt.UTC:
+            return value
         if value.tzinfo is not zone:
             try:
                 value = value.astimezone(zone)
@@ -486,7 +499,7 @@ class FastListPlan:
             renders[spec.name] = lambda row, found=found: found[row["pk"]]
         steps = [(name, renders[name]) for name in self.order]  # the serializer's key order
         # DRF's DateTimeField asks for the current time zone for every value; it is the same for the whole page.
-        reset = _TIME_ZONE.set(timezone.get_current_timezone() if settings.USE_TZ else None)
+        reset = _TIME_ZONE.set(_page_zone() if settings.USE_TZ else None)
         reset_page = _PAGE.set({})
         try:
             return [{name: render(row) for name, render in steps} for row in values_rows]
