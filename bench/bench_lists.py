@@ -8,6 +8,7 @@ joined in, linked records as arrays, the same order), prepared and run on a bare
 filtered, sorted list (timed alternately with it; its row shows that page 1 in the floor column, and the
 register's default page 1 as ``default_page1`` in the JSON).
 
+API pages are requested as a WSGI server requests them (``common.WsgiClient``), not through Django's test client.
 Every API page is built: the page cache (aims/api/page_cache.py), which would answer these repeated reads of an
 unchanged database from memory, is off here, since what is measured is building a page against its floor.
 """
