@@ -16,6 +16,7 @@ production; ``API_PAGE_CACHE_MB=0`` in the environment measures pages built ever
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import sys
@@ -54,8 +55,13 @@ def token() -> str:
 
 def request(path: str, key: str) -> tuple[int, bytes]:
     """One request through the load benchmark's WSGI application, as its server makes it (``common.WsgiClient``)."""
-    response = common.WsgiClient(wsgi_bench.application, HTTP_AUTHORIZATION=f"Token {key}").get(path)
+    response = _client(key).get(path)
     return response.status_code, response.content
+
+
+@functools.cache
+def _client(key: str) -> common.WsgiClient:
+    return common.WsgiClient(wsgi_bench.application, HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def backend_cpu() -> float:

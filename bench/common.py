@@ -11,6 +11,7 @@ Nothing here asserts a time: pass/fail is reported, never raised.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import statistics
@@ -149,8 +150,6 @@ class WsgiClient:
         self.application, self.headers = application, headers
 
     def get(self, url: str) -> WsgiResponse:
-        import io
-
         path, _, query = url.removeprefix("http://testserver").partition("?")
         environ = {
             "REQUEST_METHOD": "GET",

@@ -89,7 +89,7 @@ def api(scale, api_for):
 
 
 def test_the_fast_path_now_covers_evidence_and_findings_too(scale):
-    from aims.api.fast import FastListPlan
+    from aims.api.list_plan import FastListPlan
     from audits.api.views import FindingViewSet
     from controls.api.evidence import EvidenceViewSet
 
@@ -144,7 +144,7 @@ def test_orjson_renderer_writes_lazy_translations_as_text():
     from django.utils import translation
     from django.utils.translation import gettext_lazy
 
-    from aims.api.fast import ORJSONRenderer
+    from aims.api.renderers import ORJSONRenderer
 
     with translation.override("de"):
         label = str(gettext_lazy("Sign out"))

@@ -125,7 +125,7 @@ def test_the_list_fast_path_answers_exactly_what_the_serializer_answers(scale, a
 
 
 def test_the_fast_path_covers_the_registers_it_was_written_for(scale):
-    from aims.api.fast import FastListPlan
+    from aims.api.list_plan import FastListPlan
     from controls.api.controls import ControlViewSet
     from registry.api.views import AISystemViewSet
     from risk.api.views import RiskViewSet

@@ -13,7 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from aims.api.fast import FastListMixin, per_page
+from aims.api.fast import FastListMixin
+from aims.api.list_plan import per_page
 from aims.api.pagination import KeysetPagination
 from aims.api.safety import ConcurrencyMixin
 from aims.api.serializers import MemberField, OrganisationRelatedField
