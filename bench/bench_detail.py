@@ -15,9 +15,7 @@ common.setup_django()
 
 import orjson  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 
-from accounts.middleware import SESSION_KEY  # noqa: E402
 from registry.models import AISystem  # noqa: E402
 
 FLOOR_SQL = """
@@ -35,11 +33,7 @@ FROM registry_aisystem s WHERE s.id = %s
 def main():
     user, org = common.officer_and_org()
     system = AISystem.objects.get(organisation=org, reference="AIS-00001")
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[SESSION_KEY] = str(org.pk)
-    session.save()
+    client = common.signed_in_client(user, org)
     url = f"/inventory/systems/{system.pk}/"
 
     def floor():

@@ -8,7 +8,8 @@ joined in, linked records as arrays, the same order), prepared and run on a bare
 filtered, sorted list (timed alternately with it; its row shows that page 1 in the floor column, and the
 register's default page 1 as ``default_page1`` in the JSON).
 
-API pages are requested as a WSGI server requests them (``common.WsgiClient``), not through Django's test client.
+API pages and HTML pages are requested as a WSGI server requests them (``common.WsgiClient``), not through Django's
+test client.
 Every API page is built: the page cache (aims/api/page_cache.py), which would answer these repeated reads of an
 unchanged database from memory, is off here, since what is measured is building a page against its floor.
 """
@@ -28,8 +29,6 @@ from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from accounts.middleware import SESSION_KEY  # noqa: E402
-
 # (label, model, API path, page URL, filter for the deep page, sort of the deep page)
 REGISTERS = [
     (
@@ -46,9 +45,11 @@ REGISTERS = [
     ("findings", "audits.Finding", "/api/v1/findings/", "/audits/findings/", {}, "-title"),
 ]
 PAGE = 50
-# A p95 of 15 runs is their second slowest, of 60 the third: a p95 decided by two or three stray pauses moved a
-# ratio by a third between runs. The API page and its floor take milliseconds, so more runs are cheap.
-RUNS = 3 if common.SMALL else 200
+# A p95 of 15 runs is their second slowest, of 200 the tenth: one stray pause of the machine (a burst of
+# another process) that covers ten consecutive requests decides it. Over 200 runs, findings page 1 measured
+# 2.55-3.40x its floor from one run to the next; 1,000 runs (some two seconds for a page and its floor)
+# need fifty slow requests to move the p95. The API pages take milliseconds, so more runs are cheap.
+RUNS = 3 if common.SMALL else 1000
 
 
 def floor_sql(model, *, where: str = "", order: str = "t.reference", offset: int = 0) -> str:
@@ -129,15 +130,10 @@ def main():
     ApiToken.objects.filter(user=user, name="bench").delete()
     key = ApiToken.generate_key()
     ApiToken.objects.create(user=user, organisation=org, name="bench", prefix=key[:8], key_hash=ApiToken.hash_key(key))
-    from django.test import Client
-
-    # The API as a server calls it (common.WsgiClient: the test client keeps every response in a reference cycle).
+    # The API and the pages as a server calls them (common.WsgiClient: the test client keeps every response in a
+    # reference cycle).
     api = common.WsgiClient(HTTP_AUTHORIZATION=f"Token {key}")
-    web = Client()
-    web.force_login(user)
-    session = web.session
-    session[SESSION_KEY] = str(org.pk)
-    session.save()
+    web = common.signed_in_client(user, org)
     results = []
 
     def get(url, client=api):
