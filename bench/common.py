@@ -150,6 +150,27 @@ class WsgiClient:
         self.application, self.headers = application, headers
 
     def get(self, url: str) -> WsgiResponse:
+        status, result = self._call(url)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return WsgiResponse(status, body)
+
+    def stream(self, url: str):
+        """The body of a 200 answer chunk by chunk, as the server sends it (a streamed export), then closed."""
+        status, result = self._call(url)
+        try:
+            if status != 200:
+                raise RuntimeError(f"{url}: {status}")
+            yield from result
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+
+    def _call(self, url: str):
+        """(status code, the application's iterable) for a GET of ``url``."""
         path, _, query = url.removeprefix("http://testserver").partition("?")
         environ = {
             "REQUEST_METHOD": "GET",
@@ -166,12 +187,7 @@ class WsgiClient:
         }
         status = []
         result = self.application(environ, lambda line, headers, exc_info=None: status.append(line))
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        return WsgiResponse(int(status[0].split()[0]), body)
+        return int(status[0].split()[0]), result
 
 
 class WsgiResponse:

@@ -8,6 +8,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 _ENCODER = JSONEncoder()
+_LINE_SEPARATOR, _PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
 
 
 class ORJSONRenderer(JSONRenderer):
@@ -15,9 +16,10 @@ class ORJSONRenderer(JSONRenderer):
     string into the active language's text).
 
     orjson writes UUIDs, dates and datetimes itself, as DRF's fields and encoder do (``str(uuid)``, ISO 8601, a
-    UTC offset as ``Z``); the fast path leaves them in its rows for that (``aims.api.list_plan._representer``). The one output that
-    differs is an offset with seconds (local mean time before about 1900), which orjson rounds to the minute:
-    the fast path renders those as DRF does, and serializers hand the renderer text, not datetimes."""
+    UTC offset as ``Z``); the fast path leaves them in its rows for that (``aims.api.list_plan._representer``).
+    The one output that differs is an offset with seconds (local mean time before about 1900), which orjson
+    rounds to the minute: the fast path renders those as DRF does, and serializers hand the renderer text, not
+    datetimes."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
@@ -34,9 +36,6 @@ class ORJSONRenderer(JSONRenderer):
         if _LINE_SEPARATOR in text or _PARAGRAPH_SEPARATOR in text:
             text = text.replace(_LINE_SEPARATOR, b"\\u2028").replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
         return text
-
-
-_LINE_SEPARATOR, _PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
 
 
 def _text_keys(data):
