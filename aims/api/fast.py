@@ -116,11 +116,16 @@ class FastListMixin:
                 keys.append(name)
         return keys
 
-    def _fast_plan(self, queryset):
+    def _class_cache(self) -> dict:
+        """Plans and templates of this viewset class (its own dict: a subclass does not share its parent's)."""
         cache = type(self).__dict__.get("_fast_plan_cache")
         if cache is None:
             cache = {}
             type(self)._fast_plan_cache = cache
+        return cache
+
+    def _fast_plan(self, queryset):
+        cache = self._class_cache()
         key = (self.get_serializer_class(), frozenset(queryset.query.annotations))
         if key not in cache:
             # Not from get_serializer(): the plan lives as long as the class, and through its fields' serializer
@@ -137,10 +142,7 @@ class FastListMixin:
         ``columns``: more model columns to read (an object read reads every column, for its ETag)."""
         if not getattr(type(self).get_queryset, "scopes_only", False):
             return None
-        cache = type(self).__dict__.get("_fast_plan_cache")
-        if cache is None:
-            cache = {}
-            type(self)._fast_plan_cache = cache
+        cache = self._class_cache()
         base = type(self).queryset
         key = ("template", self.get_serializer_class(), base.db, columns)
         if key not in cache:
